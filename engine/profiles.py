@@ -301,7 +301,11 @@ class ProfileSampler:
                 f"cannot fix {', '.join(sorted(unknown_fields))}: fixable fields are "
                 f"{', '.join(PatientProfile.__dataclass_fields__)}"
             )
-        grid = self.probabilities * _class_weights(class_mix)[:, None, None, None]
+        grid = self.probabilities
+        if class_mix != "realistic":
+            # Per diagnosis: the conditional over age, sex and site, times the requested share.
+            per_dx = grid / grid.sum(axis=(1, 2, 3), keepdims=True)
+            grid = per_dx * _class_shares(class_mix)[:, None, None, None]
         for axis, (name, levels) in enumerate(
             (("dx", DIAGNOSES), ("age", AGE_LEVELS), ("sex", SEXES), ("site", SITES))
         ):
@@ -327,10 +331,8 @@ class ProfileSampler:
         return grid
 
 
-def _class_weights(class_mix) -> np.ndarray:
-    """Per-diagnosis multipliers that turn the prior's prevalence into the requested mix."""
-    if class_mix == "realistic":
-        return np.ones(len(DIAGNOSES))
+def _class_shares(class_mix) -> np.ndarray:
+    """The share of each diagnosis asked for by a "balanced" or {dx: weight} class mix."""
     if class_mix == "balanced":
         target = {dx: 1.0 for dx in DIAGNOSES}
     elif isinstance(class_mix, Mapping):
@@ -346,7 +348,8 @@ def _class_weights(class_mix) -> np.ndarray:
         raise ValueError(
             f"class_mix {class_mix!r} must be 'realistic', 'balanced' or a {{dx: weight}} mapping"
         )
-    return np.array([target[dx] for dx in DIAGNOSES])
+    shares = np.array([target[dx] for dx in DIAGNOSES])
+    return shares / shares.sum()
 
 
 def _draw_skin_types(dx_indices: np.ndarray, rng: np.random.Generator) -> np.ndarray:
