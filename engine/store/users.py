@@ -1,0 +1,108 @@
+"""Account management: only an admin creates accounts, changes roles or deactivates them.
+
+The command line (`lesionlab users add`) acts as the local operator, who has the machine and so
+may create any account, including the first admin.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine.store import audit
+from engine.store.auth import actor_of, check_name, hash_password
+from engine.store.models import User
+from engine.store.roles import ADMIN_ROLES, Actor, PermissionDenied, Role, require_role
+
+
+def add_user(
+    *,
+    session: Session,
+    actor: Actor | None,
+    name: str,
+    role: Role,
+    password: str | None,
+    display_name: str = "",
+) -> Actor:
+    """Create an account. `actor` None is the local operator; otherwise it must be an admin.
+
+    `password` None creates an account that can only sign in through OIDC.
+    """
+    if actor is not None:
+        require_role(session=session, actor=actor, allowed=ADMIN_ROLES, action="create accounts")
+    name = check_name(name=name)
+    if session.scalar(select(User.id).where(User.name == name)) is not None:
+        raise ValueError(f"an account named {name!r} already exists")
+    user = User(
+        name=name,
+        display_name=display_name.strip() or name,
+        role=Role(role),
+        password_hash=hash_password(password=password) if password is not None else None,
+    )
+    try:
+        with session.begin_nested():
+            session.add(user)
+            session.flush()
+    except IntegrityError:
+        raise ValueError(f"an account named {name!r} already exists") from None
+    audit.record(
+        session=session, actor=actor, action="user.add",
+        details={"name": name, "role": user.role.value},
+    )
+    return actor_of(user)
+
+
+def list_users(*, session: Session, actor: Actor | None) -> list[User]:
+    """All accounts by name; admins (or the local operator) only."""
+    if actor is not None:
+        require_role(session=session, actor=actor, allowed=ADMIN_ROLES, action="list accounts")
+    return list(session.scalars(select(User).order_by(User.name)))
+
+
+def set_role(*, session: Session, actor: Actor, user_id: int, role: Role) -> None:
+    admin = require_role(session=session, actor=actor, allowed=ADMIN_ROLES, action="change roles")
+    user = _user(session=session, user_id=user_id)
+    if user.id == admin.id and Role(role) != Role.ADMIN:
+        raise PermissionDenied("an admin may not remove their own admin role; ask another admin")
+    previous = user.role
+    user.role = Role(role)
+    audit.record(
+        session=session, actor=actor, action="user.set_role",
+        details={"name": user.name, "from": previous.value, "to": user.role.value},
+    )
+
+
+def set_active(*, session: Session, actor: Actor, user_id: int, active: bool) -> None:
+    admin = require_role(
+        session=session, actor=actor, allowed=ADMIN_ROLES, action="deactivate accounts"
+    )
+    user = _user(session=session, user_id=user_id)
+    if user.id == admin.id and not active:
+        raise PermissionDenied("an admin may not deactivate their own account")
+    user.active = active
+    audit.record(
+        session=session, actor=actor, action="user.set_active",
+        details={"name": user.name, "active": active},
+    )
+
+
+def set_password(*, session: Session, actor: Actor, user_id: int, password: str) -> None:
+    """Users change their own password; an admin may reset anyone's."""
+    acting = require_role(
+        session=session, actor=actor, allowed=frozenset(Role), action="change a password"
+    )
+    if acting.id != user_id and acting.role != Role.ADMIN:
+        raise PermissionDenied(f"{acting.name!r} may only change their own password")
+    user = _user(session=session, user_id=user_id)
+    user.password_hash = hash_password(password=password)
+    audit.record(
+        session=session, actor=actor, action="user.set_password", details={"name": user.name}
+    )
+
+
+def _user(*, session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise ValueError(f"no account with id {user_id}")
+    return user
