@@ -1,0 +1,90 @@
+"""Measurements taken from phantom pixels alone, to check them against the recorded criteria."""
+
+from types import SimpleNamespace
+
+import cv2
+import numpy as np
+import pytest
+
+from engine.phantom import render
+from engine.profiles import ProfileSampler
+from engine.vocabulary import DIAGNOSES
+
+
+def lesion_mask(image: np.ndarray) -> np.ndarray:
+    """Pixels that differ from the skin (median of the image's outer ring), Otsu threshold,
+    largest connected part."""
+    pixels = cv2.GaussianBlur(image, (0, 0), 1.0).astype(np.float32)
+    ring = np.concatenate([pixels[:4].reshape(-1, 3), pixels[-4:].reshape(-1, 3),
+                           pixels[:, :4].reshape(-1, 3), pixels[:, -4:].reshape(-1, 3)])
+    distance = np.linalg.norm(pixels - np.median(ring, axis=0), axis=-1)
+    scaled = np.clip(distance * 255 / max(distance.max(), 1), 0, 255).astype(np.uint8)
+    _, mask = cv2.threshold(scaled, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+    if count < 2:
+        return np.zeros(mask.shape, bool)
+    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    return _filled(labels == largest)
+
+
+def _filled(mask: np.ndarray) -> np.ndarray:
+    """The mask with its holes filled (everything not reachable from the image border)."""
+    outside = np.pad(~mask, 1, constant_values=True).astype(np.uint8)
+    cv2.floodFill(outside, None, (0, 0), 2)
+    return (outside[1:-1, 1:-1] != 2)
+
+
+def feret_diameter_px(mask: np.ndarray) -> float:
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_NONE)
+    hull = cv2.convexHull(np.vstack(contours)).reshape(-1, 2).astype(np.float32)
+    return float(np.sqrt(((hull[:, None] - hull[None]) ** 2).sum(-1)).max())
+
+
+def colour_classes(image: np.ndarray) -> dict[str, np.ndarray]:
+    """Masks of the six dermoscopic colours by simple rules on hue and lightness."""
+    smooth = cv2.medianBlur(image, 3).astype(np.float32) / 255
+    r, g, b = smooth[..., 0], smooth[..., 1], smooth[..., 2]
+    lightness = smooth.mean(-1)
+    spread = smooth.max(-1) - smooth.min(-1)
+    white = (lightness > 0.78) & (spread < 0.14)
+    black = ~white & (lightness < 0.17)
+    blue = ~white & ~black & (b > r + 0.03)
+    red = ~white & ~black & ~blue & (b > g - 0.05) & (r > g + 0.18)
+    brown = ~white & ~black & ~blue & ~red & (r > g) & (g > b)
+    return {"white": white, "black": black, "blue-grey": blue, "red": red,
+            "dark brown": brown & (lightness < 0.36), "light brown": brown & (lightness >= 0.36)}
+
+
+def reflection_asymmetry(mask: np.ndarray, centre_px: tuple, angle_rad: float) -> float:
+    """1 - IoU of the mask and its mirror image across the line through `centre_px` at
+    `angle_rad` (0: symmetric about that line)."""
+    cos, sin = np.cos(2 * angle_rad), np.sin(2 * angle_rad)
+    reflection = np.array([[cos, sin], [sin, -cos]])
+    centre = np.asarray(centre_px)
+    matrix = np.hstack([reflection, (centre - reflection @ centre)[:, None]])
+    mirrored = cv2.warpAffine(mask.astype(np.uint8), matrix, mask.shape[::-1],
+                              flags=cv2.INTER_NEAREST) > 0
+    union = (mask | mirrored).sum()
+    return 1.0 - (mask & mirrored).sum() / max(union, 1)
+
+
+@pytest.fixture(scope="module")
+def measure():
+    return SimpleNamespace(lesion_mask=lesion_mask, feret_diameter_px=feret_diameter_px,
+                           colour_classes=colour_classes,
+                           reflection_asymmetry=reflection_asymmetry)
+
+
+@pytest.fixture(scope="module")
+def clean_cases():
+    """16 phantoms per diagnosis at 128 px without optical artefacts: (profile, image, crit)."""
+    sampler = ProfileSampler.default()
+    cases = []
+    for index, dx in enumerate(DIAGNOSES):
+        for offset, profile in enumerate(sampler.sample(n=16, fixed={"dx": dx}, seed=index)):
+            image, criteria = render(profile, size=128, seed=1000 * index + offset,
+                                     artefacts=False)
+            cases.append((profile, image, criteria))
+    return cases
