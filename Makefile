@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+# `make run` opens in demo mode (a named guest trainee, no password); LESIONLAB_DEMO=0 turns it off.
+LESIONLAB_DEMO ?= 1
 
 .PHONY: run test lint bench train-default system-deps clean
 
@@ -15,7 +17,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	touch $@
 
 run: $(STAMP)
-	$(VENV)/bin/streamlit run app/streamlit_app.py --server.port $(PORT) --server.headless true \
+	LESIONLAB_DEMO=$(LESIONLAB_DEMO) $(VENV)/bin/streamlit run app/streamlit_app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
 system-deps:

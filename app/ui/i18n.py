@@ -1,4 +1,8 @@
-"""User-facing strings from app/locales/<language>.json; English fills any gap."""
+"""User-facing strings from app/locales/<language>.json.
+
+Every page asks for text by key; the locale test checks that en, ja and id hold the same keys,
+so a missing translation is caught before a user sees English in a Japanese page.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import streamlit as st
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = {"en": "English", "ja": "日本語", "id": "Bahasa Indonesia"}
+DEFAULT_LANGUAGE = "en"
 
 
 @cache
@@ -17,8 +22,24 @@ def strings(language: str) -> dict[str, str]:
     return json.loads((LOCALES / f"{language}.json").read_text(encoding="utf-8"))
 
 
+def current_language() -> str:
+    language = st.session_state.get("language", DEFAULT_LANGUAGE)
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def t(key: str, **values) -> str:
     """The current language's text for `key`, with {placeholders} filled in."""
-    language = st.session_state.get("language", "en")
-    text = strings(language).get(key) or strings("en")[key]
+    text = strings(current_language()).get(key) or strings(DEFAULT_LANGUAGE)[key]
     return text.format(**values) if values else text
+
+
+def has(key: str) -> bool:
+    """Whether `key` names a string (for labels built from engine values, e.g. class codes)."""
+    return key in strings(DEFAULT_LANGUAGE)
+
+
+def language_picker() -> None:
+    """The language switch; kept in session state so every page follows it."""
+    st.selectbox(
+        t("language"), list(LANGUAGES), format_func=LANGUAGES.get, key="language",
+    )

@@ -1,0 +1,78 @@
+"""Studio: pick or sample a patient, see every image source side by side, degrade by hand."""
+
+import streamlit as st
+from ui.case_view import answer_label
+from ui.components import page_header, profile_card
+from ui.i18n import t
+from ui.session import require_actor, runtime
+
+from engine.profiles import PatientProfile
+from engine.services import studio
+from engine.vocabulary import DIAGNOSES, SEXES, SITES, SKIN_TYPES
+
+require_actor()
+shared = runtime()
+page_header(title_key="studio.title", subtitle_key="studio.subtitle")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _rendered(profile: dict, seed: int) -> list:
+    return studio.render_all(profile=PatientProfile.from_dict(profile), seed=seed,
+                             models_dir=shared.config.models_dir)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _degraded(png: bytes, strengths: tuple, seed: int) -> tuple[bytes, str]:
+    return studio.apply(png=png, steps=studio.manual_steps(strengths=dict(strengths)),
+                        seed=seed)
+
+
+profile_column, images_column = st.columns([4, 11], gap="large")
+with profile_column, st.container(border=True):
+    seed = int(st.number_input(t("studio.seed"), 0, 2**31 - 1, 1))
+    dx = st.selectbox(t("studio.diagnosis"), DIAGNOSES, format_func=answer_label, index=4)
+    sampled = studio.sample_profile(seed=seed, dx=dx)
+    if st.toggle(t("studio.edit_profile"), value=False):
+        profile = PatientProfile(
+            dx=dx,
+            age=st.slider(t("profile.age"), 0, 90, sampled.age or 50, step=5),
+            sex=st.selectbox(t("profile.sex"), SEXES, index=SEXES.index(sampled.sex),
+                             format_func=lambda s: t(f"sex.{s}")),
+            site=st.selectbox(t("profile.site"), SITES, index=SITES.index(sampled.site),
+                              format_func=lambda s: t(f"site.{s}")),
+            skin_type=st.select_slider(t("profile.skin_type"), SKIN_TYPES,
+                                       value=sampled.skin_type),
+            diameter_mm=st.slider(t("profile.diameter"), 1.0, 40.0,
+                                  float(min(40.0, sampled.diameter_mm)), step=0.5),
+        )
+    else:
+        profile = sampled
+        profile_card(profile.to_dict())
+
+with images_column:
+    with st.spinner(t("studio.rendering")):
+        images = _rendered(profile.to_dict(), seed)
+    for column, image in zip(st.columns(len(images)), images, strict=True):
+        with column, st.container(border=True):
+            st.markdown(f"**{t(f'studio.source.{image.source}')}**")
+            if image.png is None:
+                st.caption(t("studio.unavailable"))
+            else:
+                st.image(image.png, width="stretch", caption=image.generator_id)
+
+    available = [image for image in images if image.png is not None]
+    st.subheader(t("studio.degrade"))
+    chosen_source = st.radio(t("studio.degrade_which"), available, horizontal=True,
+                             format_func=lambda image: t(f"studio.source.{image.source}"))
+    picked = st.multiselect(t("studio.faults"), studio.degradation_names(),
+                            default=("gaussian_blur", "hair", "jpeg"))
+    strengths = tuple((name, st.slider(name.replace("_", " "), 0.0, 1.0, 0.5, step=0.05,
+                                       key=f"strength_{name}")) for name in picked)
+    degraded, description = _degraded(chosen_source.png, strengths, seed)
+    before, after = st.columns(2)
+    before.image(chosen_source.png, caption=t("feedback.clean"), width="stretch")
+    after.image(degraded, caption=t("studio.degraded"), width="stretch")
+    st.caption(description)
+    st.download_button(t("studio.download"), data=degraded,
+                       file_name=f"lesionlab-{profile.dx}-{seed}.png", mime="image/png",
+                       icon=":material/download:")

@@ -1,0 +1,74 @@
+"""Studio: one profile rendered by every image source side by side, then degraded by hand.
+
+Sources that are not installed (no checkpoint yet) come back with the reason instead of an
+image, so the page can label them rather than silently show phantoms under a model's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.degrade import DEGRADATIONS, degradation, describe, replay
+from engine.profiles import PatientProfile, ProfileSampler
+from engine.quiz_items import decode_png, encode_png
+from engine.sources import SOURCE_NAMES, source_by_name
+
+
+@dataclass(frozen=True)
+class StudioImage:
+    source: str
+    png: bytes | None
+    generator_id: str | None
+    unavailable_reason: str | None
+
+
+def sample_profile(*, seed: int, dx: str | None = None) -> PatientProfile:
+    """A realistic profile from the shipped prior, optionally with a fixed diagnosis."""
+    fixed = {"dx": dx} if dx else None
+    return ProfileSampler.default().sample(n=1, fixed=fixed, seed=seed)[0]
+
+
+def render_all(*, profile: PatientProfile, seed: int, models_dir: Path) -> list[StudioImage]:
+    """The profile from GAN, deconvolution baseline and phantom, in that order."""
+    shown = []
+    for name in SOURCE_NAMES:
+        try:
+            source = source_by_name(name, models_root=models_dir)
+        except ValueError as error:
+            shown.append(StudioImage(name, None, None, str(error)))
+            continue
+        batch = source.render([profile], seed=seed)
+        shown.append(StudioImage(name, encode_png(batch.images[0]), source.generator_id, None))
+    return shown
+
+
+def degradation_names() -> tuple[str, ...]:
+    return tuple(DEGRADATIONS)
+
+
+def manual_steps(*, strengths: Mapping[str, float]) -> list[dict]:
+    """Steps at a chosen strength each (0 clean .. 1 as heavy as the strongest preset);
+    free parameters (angles, positions) take the middle of their range."""
+    steps = []
+    for name, strength in strengths.items():
+        if not 0 <= strength <= 1:
+            raise ValueError(f"strength of {name!r} is {strength}; it must be from 0 to 1")
+        if strength == 0:
+            continue
+        params = {}
+        for parameter in degradation(name).parameters:
+            if parameter.free:
+                value = (parameter.low + parameter.high) / 2
+            else:
+                value = parameter.clean + strength * (parameter.heavy - parameter.clean)
+            params[parameter.name] = round(value) if parameter.integer else round(value, 4)
+        steps.append({"name": name, "params": params})
+    steps.sort(key=lambda step: degradation(step["name"]).stage)
+    return steps
+
+
+def apply(*, png: bytes, steps: list[dict], seed: int) -> tuple[bytes, str]:
+    """The degraded image as PNG and a sentence describing what was done."""
+    return encode_png(replay(decode_png(png), applied=steps, seed=seed)), describe(steps)
