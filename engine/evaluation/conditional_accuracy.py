@@ -1,0 +1,46 @@
+"""Conditional accuracy: does the auditor see the diagnosis each image was conditioned on?
+
+The floor is the auditor's accuracy on held-out real images (with their recorded diagnosis):
+a generator cannot be expected to be more recognisable than real lesions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.evaluation.inputs import EvaluationInputs, MetricResult
+from engine.vocabulary import DIAGNOSES
+
+
+def per_class_accuracy(
+    *, conditioned: np.ndarray, predicted: np.ndarray, classes: tuple[str, ...] = DIAGNOSES
+) -> tuple[float, dict[str, float]]:
+    """Overall share of predictions equal to the condition, and the share per class present."""
+    conditioned = np.asarray(conditioned)
+    predicted = np.asarray(predicted)
+    if conditioned.shape != predicted.shape or conditioned.ndim != 1:
+        raise ValueError(f"conditioned labels {conditioned.shape} and predictions "
+                         f"{predicted.shape} must be 1-D arrays of the same length")
+    if len(conditioned) == 0:
+        raise ValueError("no images to score: conditioned labels are empty")
+    correct = conditioned == predicted
+    per_class = {
+        classes[index]: float(correct[conditioned == index].mean())
+        for index in range(len(classes)) if (conditioned == index).any()
+    }
+    return float(correct.mean()), per_class
+
+
+def conditional_accuracy_metric(inputs: EvaluationInputs, *, seed: int) -> MetricResult:
+    candidate, holdout = inputs.candidate, inputs.holdout
+    overall, per_class = per_class_accuracy(
+        conditioned=candidate.labels, predicted=candidate.probabilities.argmax(axis=1)
+    )
+    floor, floor_per_class = per_class_accuracy(
+        conditioned=holdout.labels, predicted=holdout.probabilities.argmax(axis=1)
+    )
+    return MetricResult(
+        name="conditional_accuracy", value=overall, floor=floor, higher_is_better=True,
+        details={"per_class": per_class, "floor_per_class": floor_per_class,
+                 "worst_class": min(per_class.values())},
+    )

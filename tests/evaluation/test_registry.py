@@ -1,0 +1,60 @@
+"""The registry runs every metric on a common input and reports each one's real floor."""
+
+import numpy as np
+import pytest
+
+from engine.evaluation.features import INCEPTION_ENVIRONMENT, load_inception
+from engine.evaluation.inputs import EvaluationInputs, SampleSet
+from engine.evaluation.registry import METRICS, metric, run_metrics
+
+
+def _sample_set(rng, count, *, shift=0.0, name="set"):
+    labels = rng.integers(0, 7, count)
+    features = rng.normal(size=(count, 6)) + labels[:, None] * 0.5 + shift
+    probabilities = np.full((count, 7), 0.01)
+    probabilities[np.arange(count), labels] = 0.94
+    return SampleSet(name=name, features=features, labels=labels, probabilities=probabilities,
+                     diameter_mm=rng.uniform(2, 20, count),
+                     measured_diameter_px=rng.uniform(5, 60, count),
+                     colour_counts=rng.integers(1, 5, count).astype(float),
+                     thumbnails=np.zeros((count, 8, 8, 3), np.uint8))
+
+
+def test_floors_come_from_the_holdout_and_a_shifted_candidate_scores_worse():
+    rng = np.random.default_rng(0)
+    inputs = EvaluationInputs(candidate=_sample_set(rng, 300, shift=1.5),
+                              reference=_sample_set(rng, 300), holdout=_sample_set(rng, 300))
+    names = ("fid", "kid", "precision", "coverage", "conditional_accuracy", "diversity",
+             "colour_consistency")
+    results = run_metrics(inputs, names=names)
+    assert set(results) == set(names)
+    assert results["fid"].value > 5 * results["fid"].floor
+    assert results["kid"].value > results["kid"].floor
+    assert results["coverage"].value < results["coverage"].floor
+    assert results["conditional_accuracy"].value == pytest.approx(1.0)
+    assert results["diversity"].floor == pytest.approx(1.0, abs=0.1)
+
+
+def test_memorization_is_skipped_without_training_images_and_unknown_names_fail():
+    rng = np.random.default_rng(1)
+    inputs = EvaluationInputs(candidate=_sample_set(rng, 50), reference=_sample_set(rng, 50),
+                              holdout=_sample_set(rng, 50))
+    assert "memorization" in METRICS
+    assert set(run_metrics(inputs, names=("memorization", "fid"))) == {"fid"}
+    with pytest.raises(ValueError, match="unknown metric 'fud'"):
+        metric("fud")
+
+
+def test_sample_set_refuses_misaligned_arrays():
+    rng = np.random.default_rng(2)
+    good = _sample_set(rng, 10)
+    with pytest.raises(ValueError, match="labels has 9 rows"):
+        SampleSet(**{**good.__dict__, "labels": good.labels[:9]})
+
+
+def test_inception_is_used_only_when_a_local_weights_file_is_configured(monkeypatch, tmp_path):
+    monkeypatch.delenv(INCEPTION_ENVIRONMENT, raising=False)
+    assert load_inception() is None
+    monkeypatch.setenv(INCEPTION_ENVIRONMENT, str(tmp_path / "missing.weights.h5"))
+    with pytest.raises(ValueError, match="not a file"):
+        load_inception()
