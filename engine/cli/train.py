@@ -1,0 +1,104 @@
+"""`lesionlab train` and `lesionlab generate`: train a generative model, sample from one."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import typer
+
+from engine.cli.errors import user_errors
+
+OUTPUT_FORMATS = ("png", "isic2024", "ham10000")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("train")(train)
+    app.command("generate")(generate)
+
+
+@user_errors
+def train(
+    model: str = typer.Option("gan", help="gan or deconv."),
+    data: Path = typer.Option(..., help="Training data set folder."),
+    format: str = typer.Option("isic2024", "--format", help="Data set format (see `info`)."),
+    out: Path = typer.Option(..., help="Run folder: checkpoints, config.json, logs, samples."),
+    size: int = typer.Option(128, help="Image side in pixels."),
+    batch: int = typer.Option(16, help="Images per step."),
+    steps: int = typer.Option(None, help="Total training steps (or give --epochs)."),
+    epochs: float = typer.Option(None, help="Passes over the data (instead of --steps)."),
+    seed: int = typer.Option(0, help="Seed of weights, batches, noise and augmentation."),
+    resume: bool = typer.Option(False, help="Continue the run in --out with its settings."),
+    strategy: str = typer.Option("auto", help="auto or mirrored (every GPU or CPU device)."),
+    mixed_precision: bool = typer.Option(False, help="bfloat16 compute, float32 weights."),
+    balanced: bool = typer.Option(False, help="Sample every diagnosis equally often."),
+    limit: int = typer.Option(None, help="Use only the first N images."),
+    checkpoint_every: int = typer.Option(250, help="Steps between checkpoints."),
+    sample_every: int = typer.Option(250, help="Steps between sample grids."),
+    log_every: int = typer.Option(25, help="Steps between log rows."),
+) -> None:
+    """Train a conditional GAN or the Conv2DTranspose baseline on a data set."""
+    from dataclasses import replace
+
+    from engine.nets.checkpoints import read_config
+    from engine.training import RunOptions, TrainConfig
+    from engine.training import train as run_training
+    from engine.training_data import load_training_data
+
+    if (steps is None) == (epochs is None) and not resume:
+        raise ValueError("give exactly one of --steps and --epochs")
+    if resume:
+        config = TrainConfig.from_json(read_config(out)["training"])
+        if steps is not None:
+            config = replace(config, steps=steps)
+    else:
+        config = TrainConfig(model=model, size=size, batch=batch, steps=steps or 1, seed=seed,
+                             balanced=balanced, mixed_precision=mixed_precision)
+    training_data = load_training_data(data, format=format, size=config.size, limit=limit)
+    if epochs is not None:
+        config = replace(config, steps=max(1, math.ceil(epochs * len(training_data.images)
+                                                        / config.batch)))
+    options = RunOptions(checkpoint_every=checkpoint_every, sample_every=sample_every,
+                         log_every=log_every, strategy=strategy, model_id=out.name)
+    typer.echo(f"{config.model}: {training_data.source}, {config.steps} steps of "
+               f"{config.batch} at {config.size} px -> {out}")
+    result = run_training(config, training_data, out, resume=resume, options=options)
+    typer.echo(f"done: step {result.step} in {result.seconds:.0f} s; checkpoint in {out}")
+
+
+@user_errors
+def generate(
+    model: Path = typer.Option(..., help="Model folder (e.g. models/gan-128)."),
+    n: int = typer.Option(16, "--n", help="How many images."),
+    seed: int = typer.Option(0, help="Seed of profiles and noise."),
+    out: Path = typer.Option(..., help="Output folder."),
+    format: str = typer.Option("png", "--format", help="png, isic2024 or ham10000."),
+    dx: str = typer.Option(None, help="Fix the diagnosis (akiec, bcc, bkl, df, mel, nv, vasc)."),
+    age: int = typer.Option(None, help="Fix the age (years; stored in 5-year bins)."),
+    sex: str = typer.Option(None, help="Fix the sex (male, female, unknown)."),
+    site: str = typer.Option(None, help="Fix the site (HAM10000 or ISIC spelling)."),
+    skin_type: int = typer.Option(None, help="Fix the Fitzpatrick skin type (1-6)."),
+    diameter: float = typer.Option(None, help="Fix the diameter in mm."),
+    class_mix: str = typer.Option("balanced", help="realistic or balanced."),
+) -> None:
+    """Generate lesion images from sampled (or partly fixed) patient profiles."""
+    from engine.generator import LesionGenerator, write_generated
+    from engine.profiles import ProfileSampler
+    from engine.vocabulary import age_bin, normalise_sex, normalise_site
+
+    if format not in OUTPUT_FORMATS:
+        raise ValueError(f"--format {format!r} must be one of {', '.join(OUTPUT_FORMATS)}")
+    if n < 1:
+        raise ValueError("--n must be at least 1")
+    fixed = {name: value for name, value in {
+        "dx": dx, "age": None if age is None else age_bin(age),
+        "sex": None if sex is None else normalise_sex(sex),
+        "site": None if site is None else normalise_site(site),
+        "skin_type": skin_type, "diameter_mm": diameter}.items() if value is not None}
+    generator = LesionGenerator.load(model)
+    profiles = ProfileSampler.default().sample(n=n, class_mix=class_mix, fixed=fixed,
+                                               seed=seed)
+    images = generator.generate(profiles, seed=seed)
+    folder = write_generated(images, profiles, generator=generator, seed=seed, out=out,
+                             format=format)
+    typer.echo(f"wrote {n} images from {generator.model_id} {generator.version} to {folder}")

@@ -1,0 +1,95 @@
+"""Checkpoint folders: atomic `.keras` writes and the `config.json` that describes them.
+
+A folder holds `train_state.keras` (the whole training model with both optimizers, for
+`--resume`), `generator.keras` (the sampling model alone, what is shipped) and `config.json`
+(everything needed to rebuild and use the model). Each file is written to a temporary name and
+moved into place with `os.replace`, so a crash mid-write leaves the previous checkpoint intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import keras
+
+FORMAT_VERSION = 1
+TRAIN_STATE_FILE = "train_state.keras"
+SAMPLING_FILE = "generator.keras"
+CONFIG_FILE = "config.json"
+KINDS = ("gan", "deconv")
+
+
+def _temporary_path(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.partial-{os.getpid()}{path.suffix}")
+
+
+def atomic_save_model(model: keras.Model, path: Path) -> None:
+    """Save `model` to `path` (.keras) so that `path` is either the old or the new file."""
+    temporary = _temporary_path(path)
+    try:
+        model.save(temporary)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def atomic_write_json(path: Path, data: dict) -> None:
+    temporary = _temporary_path(path)
+    try:
+        temporary.write_text(json.dumps(data, indent=1, sort_keys=True))
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def save_checkpoint(model: keras.Model, folder: Path, *, config: dict) -> dict:
+    """Write the training state, the sampling model and config.json (last) into `folder`.
+
+    Returns the config as written: `config` plus step, checksum and version.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    model.sync_sampling_model()
+    atomic_save_model(model, folder / TRAIN_STATE_FILE)
+    atomic_save_model(model.sampling_model, folder / SAMPLING_FILE)
+    checksum = file_sha256(folder / SAMPLING_FILE)
+    step = model.training_step
+    written = {**config, "format_version": FORMAT_VERSION, "step": step,
+               "sampling_file": SAMPLING_FILE, "sampling_sha256": checksum,
+               "version": f"{step}-{checksum[:10]}",
+               "keras_version": keras.__version__}
+    atomic_write_json(folder / CONFIG_FILE, written)
+    return written
+
+
+def read_config(folder: Path) -> dict:
+    """config.json of a checkpoint folder, checked for format version and kind."""
+    path = Path(folder) / CONFIG_FILE
+    try:
+        config = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ValueError(f"{folder} is not a model folder: {CONFIG_FILE} is missing") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not valid JSON: {error}") from None
+    version = config.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ValueError(
+            f"{path} has checkpoint format version {version!r}, but this LesionLab reads "
+            f"version {FORMAT_VERSION}; retrain the model with `lesionlab train` or use the "
+            "LesionLab release it was made with")
+    if config.get("kind") not in KINDS:
+        raise ValueError(f"{path}: kind {config.get('kind')!r} must be one of {', '.join(KINDS)}")
+    return config

@@ -1,0 +1,75 @@
+"""Per-class grid of GAN, Deconv and phantom images for the same profiles (docs/models.md).
+
+Usage: .venv/bin/python scripts/model_grids.py [--out docs/images/model-grid.png] [--columns 4]
+Each row is one diagnosis; each block of columns one source; column j of every block shows
+the same patient profile (drawn per class with a fixed seed).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from engine.generator import LesionGenerator
+from engine.nets.callbacks import tile_grid
+from engine.phantom import render
+from engine.profiles import ProfileSampler
+from engine.vocabulary import DIAGNOSES
+
+ROOT = Path(__file__).resolve().parent.parent
+LABEL_WIDTH = 48
+HEADER_HEIGHT = 18
+BLOCK_GAP = 10
+
+
+def block_images(source, profiles_by_class, *, seed: int) -> list[np.ndarray]:
+    """One row of images per class from a LesionGenerator or the phantom renderer."""
+    rows = []
+    for profiles in profiles_by_class:
+        if source == "phantom":
+            rows.append(np.stack([render(p, size=128, seed=seed + i)[0]
+                                  for i, p in enumerate(profiles)]))
+        else:
+            rows.append(source.generate(profiles, seed=seed))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images" / "model-grid.png")
+    parser.add_argument("--columns", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=11)
+    arguments = parser.parse_args()
+    sampler = ProfileSampler.default()
+    profiles_by_class = [sampler.sample(n=arguments.columns, class_mix="balanced",
+                                       fixed={"dx": dx}, seed=arguments.seed)
+                         for dx in DIAGNOSES]
+    sources = {"GAN": LesionGenerator.load(ROOT / "models" / "gan-128"),
+               "Deconv": LesionGenerator.load(ROOT / "models" / "deconv-128"),
+               "Phantom": "phantom"}
+    blocks = {name: tile_grid(np.concatenate(block_images(source, profiles_by_class,
+                                                          seed=arguments.seed)),
+                              columns=arguments.columns)
+              for name, source in sources.items()}
+    height = next(iter(blocks.values())).shape[0]
+    width = next(iter(blocks.values())).shape[1]
+    canvas = Image.new("RGB", (LABEL_WIDTH + len(blocks) * (width + BLOCK_GAP),
+                               HEADER_HEIGHT + height), "white")
+    draw = ImageDraw.Draw(canvas)
+    for index, (name, block) in enumerate(blocks.items()):
+        left = LABEL_WIDTH + index * (width + BLOCK_GAP)
+        canvas.paste(Image.fromarray(block), (left, HEADER_HEIGHT))
+        draw.text((left + width // 2 - 3 * len(name), 3), name, fill="black")
+    row_height = (height + 2) // len(DIAGNOSES)
+    for row, dx in enumerate(DIAGNOSES):
+        draw.text((6, HEADER_HEIGHT + row * row_height + row_height // 2 - 5), dx, fill="black")
+    arguments.out.parent.mkdir(parents=True, exist_ok=True)
+    canvas.save(arguments.out)
+    print(f"wrote {arguments.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Shapes, value ranges, FLOP counts and DiffAugment of the networks (no training)."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from engine.nets.blocks import Architecture
+from engine.nets.deconv import build_deconv_decoder
+from engine.nets.diffaugment import diff_augment, parse_policy
+from engine.nets.flops import forward_flops
+from engine.nets.gan import build_discriminator, build_generator
+
+
+def tiny(size: int) -> Architecture:
+    return Architecture(size=size, condition_dim=5, noise_dim=8, style_dim=16,
+                        channel_base=64, max_channels=16, d_channel_base=64, d_max_channels=16)
+
+
+@pytest.mark.parametrize("size", [16, 32])
+def test_generators_map_noise_and_condition_to_images_in_range(size):
+    architecture = tiny(size)
+    noise = np.random.default_rng(0).standard_normal((3, 8)).astype("float32")
+    condition = np.random.default_rng(1).random((3, 5)).astype("float32")
+    for build in (build_generator, build_deconv_decoder):
+        images = np.asarray(build(architecture)([noise, condition], training=False))
+        assert images.shape == (3, size, size, 3)
+        assert images.min() >= -1 and images.max() <= 1
+
+
+def test_discriminator_scores_one_logit_per_image_and_uses_the_condition():
+    discriminator = build_discriminator(tiny(32))
+    images = np.random.default_rng(0).uniform(-1, 1, (2, 32, 32, 3)).astype("float32")
+    condition = np.eye(5, dtype="float32")[:2]
+    scores = np.asarray(discriminator([images, condition]))
+    assert scores.shape == (2, 1)
+    swapped = np.asarray(discriminator([images, condition[::-1]]))
+    assert not np.allclose(scores, swapped)
+
+
+def test_generator_output_does_not_depend_on_the_rest_of_the_batch():
+    generator = build_generator(tiny(16))
+    noise = np.random.default_rng(0).standard_normal((4, 8)).astype("float32")
+    condition = np.random.default_rng(1).random((4, 5)).astype("float32")
+    together = np.asarray(generator([noise, condition]))
+    alone = np.asarray(generator([noise[2:3], condition[2:3]]))
+    np.testing.assert_allclose(together[2:3], alone, atol=1e-5)
+
+
+def test_flops_of_a_conv_and_a_dense_layer_match_the_formula():
+    inputs = keras.Input((8, 8, 3))
+    x = keras.layers.Conv2D(4, 3, padding="same")(inputs)
+    outputs = keras.layers.Dense(2)(keras.layers.Flatten()(x))
+    model = keras.Model(inputs, outputs)
+    assert forward_flops(model) == 2 * 8 * 8 * 3 * 3 * 3 * 4 + 2 * 8 * 8 * 4 * 2
+
+
+def test_diffaugment_is_reproducible_per_seed_and_keeps_shape():
+    images = tf.random.stateless_uniform((4, 16, 16, 3), seed=[0, 1], minval=-1, maxval=1)
+    policy = parse_policy("color,translation,cutout")
+    first = diff_augment(images, policy=policy, seed=tf.constant([1, 2], tf.int64))
+    again = diff_augment(images, policy=policy, seed=tf.constant([1, 2], tf.int64))
+    other = diff_augment(images, policy=policy, seed=tf.constant([1, 3], tf.int64))
+    assert first.shape == images.shape
+    np.testing.assert_array_equal(first.numpy(), again.numpy())
+    assert not np.allclose(first.numpy(), other.numpy())
+
+
+def test_translation_moves_content_without_changing_it():
+    image = np.zeros((1, 16, 16, 1), dtype="float32")
+    image[0, 6:10, 6:10, 0] = 1.0
+    moved = diff_augment(tf.constant(image), policy=("translation",),
+                         seed=tf.constant([5, 5], tf.int64)).numpy()
+    assert moved.sum() == pytest.approx(16.0)
+
+
+def test_unknown_policy_and_bad_architecture_are_refused_with_names():
+    with pytest.raises(ValueError, match="zoom"):
+        parse_policy("color,zoom")
+    with pytest.raises(ValueError, match="size 48"):
+        Architecture(size=48, condition_dim=3)

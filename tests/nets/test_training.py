@@ -1,0 +1,123 @@
+"""Training runs: resume equals an uninterrupted run, the loss falls, NaN stops keep the last
+good checkpoint, an interrupted save keeps the previous checkpoint, settings are checked."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import replace
+
+import keras
+import numpy as np
+import pytest
+
+from engine.generator import LesionGenerator
+from engine.nets import checkpoints
+from engine.nets.checkpoints import CONFIG_FILE, SAMPLING_FILE, TRAIN_STATE_FILE, file_sha256
+from engine.training import (
+    TrainConfig,
+    TrainingDiverged,
+    batch_indices,
+    build_model,
+    train,
+)
+
+
+def weights(path):
+    return keras.saving.load_model(path, safe_mode=True, compile=False).get_weights()
+
+
+@pytest.mark.slow
+def test_resumed_run_ends_where_the_uninterrupted_run_ends(tmp_path, data, gan_config, gan_run,
+                                                           quiet):
+    folder, result = gan_run
+    assert result.step == 6
+    train(replace(gan_config, steps=3), data, tmp_path, options=quiet)
+    assert json.loads((tmp_path / CONFIG_FILE).read_text())["step"] == 3
+    resumed = train(gan_config, data, tmp_path, resume=True, options=quiet)
+    assert resumed.step == 6
+    for whole, pieced in zip(weights(folder / SAMPLING_FILE), weights(tmp_path / SAMPLING_FILE),
+                             strict=True):
+        np.testing.assert_allclose(whole, pieced, atol=1e-6)
+    with open(tmp_path / "log.csv") as handle:
+        assert [row["step"] for row in csv.DictReader(handle)] == ["3", "6"]
+    assert sorted(p.name for p in (tmp_path / "samples").iterdir()) == [
+        "step_0000003.png", "step_0000006.png"]
+
+
+def test_run_folder_holds_checkpoint_config_logs_and_metrics(gan_run, data):
+    folder, result = gan_run
+    config = json.loads((folder / CONFIG_FILE).read_text())
+    assert config["step"] == 6 and config["kind"] == "gan"
+    assert config["data"]["fingerprint"] == data.fingerprint()
+    assert config["sampling_sha256"] == file_sha256(folder / SAMPLING_FILE)
+    assert set(result.metrics) >= {"d_loss", "g_loss", "r1", "d_real", "d_fake"}
+    metrics = json.loads((folder / "metrics.json").read_text())
+    assert metrics["training"]["steps"] == 6
+    assert (folder / "tensorboard").is_dir()
+
+
+def test_resume_refuses_changed_settings_or_data(tmp_path, data, gan_config, gan_run, quiet,
+                                                 make_toy_data):
+    folder, _ = gan_run
+    with pytest.raises(ValueError, match="r1_gamma"):
+        train(replace(gan_config, r1_gamma=5.0), data, folder, resume=True, options=quiet)
+    with pytest.raises(ValueError, match="training data differ"):
+        train(gan_config, make_toy_data(seed=1), folder, resume=True, options=quiet)
+    with pytest.raises(ValueError, match="already holds a run"):
+        train(gan_config, data, folder, options=quiet)
+    with pytest.raises(ValueError, match="no training checkpoint"):
+        train(gan_config, data, tmp_path, resume=True, options=quiet)
+
+
+def test_deconv_reconstruction_loss_falls_on_a_learnable_toy(tmp_path, data, tiny, quiet):
+    config = TrainConfig(model="deconv", steps=60, **tiny)
+    options = replace(quiet, log_every=15, checkpoint_every=60, sample_every=60)
+    train(config, data, tmp_path, options=options)
+    with open(tmp_path / "log.csv") as handle:
+        losses = [float(row["loss"]) for row in csv.DictReader(handle)]
+    assert losses[-1] < 0.8 * losses[0]
+
+
+def test_nan_stops_the_run_and_keeps_the_last_good_checkpoint(tmp_path, data, tiny, quiet):
+    clean = data
+    config = TrainConfig(model="deconv", steps=6, **tiny)
+    first_rows = batch_indices(clean.labels, batch=4, steps=6, seed=0, balanced=False)[:2]
+    conditions = clean.conditions.copy()
+    conditions[np.setdiff1d(np.arange(len(conditions)), first_rows.ravel())] = np.nan
+    poisoned = replace(clean, conditions=conditions)
+    options = replace(quiet, checkpoint_every=2)
+    with pytest.raises(TrainingDiverged, match="step 3.*step 2"):
+        train(config, poisoned, tmp_path, options=options)
+    assert json.loads((tmp_path / CONFIG_FILE).read_text())["step"] == 2
+    generator = LesionGenerator.load(tmp_path)
+    assert np.isfinite(generator.model.get_weights()[0]).all()
+
+
+def test_an_interrupted_save_leaves_the_previous_checkpoint_loadable(
+        tmp_path, monkeypatch, gan_run, data, gan_config):
+    folder, _ = gan_run
+    before = {name: file_sha256(folder / name) for name in (TRAIN_STATE_FILE, SAMPLING_FILE)}
+    model = build_model(gan_config, condition_dim=data.encoder.dim)
+
+    def crash(source, target):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(checkpoints.os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        checkpoints.save_checkpoint(model, folder, config={"kind": "gan"})
+    monkeypatch.undo()
+    assert {name: file_sha256(folder / name) for name in before} == before
+    assert not [p for p in folder.iterdir() if "partial" in p.name]
+    assert LesionGenerator.load(folder).version.startswith("6-")
+
+
+def test_batches_are_reproducible_and_balanced_sampling_evens_classes():
+    labels = np.array([0] * 90 + [1] * 10)
+    first = batch_indices(labels, batch=8, steps=50, seed=3, balanced=True)
+    np.testing.assert_array_equal(first, batch_indices(labels, batch=8, steps=50, seed=3,
+                                                       balanced=True))
+    share = (labels[first] == 1).mean()
+    assert 0.4 < share < 0.6
+    plain = batch_indices(labels, batch=10, steps=10, seed=3, balanced=False)
+    assert sorted(plain.ravel()) == list(range(100))
