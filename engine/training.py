@@ -214,7 +214,7 @@ def build_model(config: TrainConfig, *, condition_dim: int):
     return model
 
 
-def _grid_inputs(data: TrainingData, *, columns: int, noise_dim: int, seed: int):
+def grid_inputs(data: TrainingData, *, columns: int, noise_dim: int, seed: int):
     """Fixed noise per column and, per class, the conditions of its first training rows."""
     noise = np.random.default_rng([seed, 2]).standard_normal((columns, noise_dim))
     conditions, rows = [], 0
@@ -299,7 +299,7 @@ def train(config: TrainConfig, data: TrainingData, out: str | Path, *, resume: b
         save_checkpoint(model, out, config={**description, "metrics": log.latest,
                                             "seconds": time.perf_counter() - started})
 
-    noise, conditions = _grid_inputs(data, columns=options.grid_columns,
+    noise, conditions = grid_inputs(data, columns=options.grid_columns,
                                      noise_dim=config.noise_dim, seed=config.seed)
     checkpointer = cb.Checkpointer(start_step=start, every=options.checkpoint_every,
                                    save=save, guard=guard)

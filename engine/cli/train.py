@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
 
 @user_errors
 def train(
-    model: str = typer.Option("gan", help="gan or deconv."),
+    model: str = typer.Option("gan", help="gan, deconv or auditor."),
     data: Path = typer.Option(..., help="Training data set folder."),
     format: str = typer.Option("isic2024", "--format", help="Data set format (see `info`)."),
     out: Path = typer.Option(..., help="Run folder: checkpoints, config.json, logs, samples."),
@@ -37,8 +37,13 @@ def train(
     sample_every: int = typer.Option(250, help="Steps between sample grids."),
     log_every: int = typer.Option(25, help="Steps between log rows."),
 ) -> None:
-    """Train a conditional GAN or the Conv2DTranspose baseline on a data set."""
+    """Train a conditional GAN, the Conv2DTranspose baseline or the auditor classifier."""
     from dataclasses import replace
+
+    if model == "auditor":
+        _train_auditor(data=data, format=format, out=out, size=size, epochs=epochs,
+                       limit=limit, seed=seed)
+        return
 
     from engine.nets.checkpoints import read_config
     from engine.training import RunOptions, TrainConfig
@@ -64,6 +69,20 @@ def train(
                f"{config.batch} at {config.size} px -> {out}")
     result = run_training(config, training_data, out, resume=resume, options=options)
     typer.echo(f"done: step {result.step} in {result.seconds:.0f} s; checkpoint in {out}")
+
+
+def _train_auditor(*, data: Path, format: str, out: Path, size: int, epochs: float | None,
+                   limit: int | None, seed: int) -> None:
+    """The auditor trains by epochs and resumes from its folder on its own."""
+    from engine.nets.auditor import AuditorConfig, train_auditor
+
+    config = AuditorConfig(input_size=size,
+                           epochs=math.ceil(epochs) if epochs else AuditorConfig.epochs)
+    metrics = train_auditor(data=data, format=format, out=out, config=config, limit=limit,
+                            seed=seed)
+    validation = metrics["validation"]
+    typer.echo(f"auditor: balanced accuracy {validation['balanced_accuracy']:.3f}, "
+               f"malignant AUC {validation['malignant_auc']}; wrote {out}")
 
 
 @user_errors

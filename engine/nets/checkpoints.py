@@ -56,6 +56,19 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def write_sampling_checkpoint(sampling_model: keras.Model, folder: Path, *, config: dict,
+                              step: int) -> dict:
+    """Write the sampling model and then config.json (with its checksum) into `folder`."""
+    atomic_save_model(sampling_model, folder / SAMPLING_FILE)
+    checksum = file_sha256(folder / SAMPLING_FILE)
+    written = {**config, "format_version": FORMAT_VERSION, "step": step,
+               "sampling_file": SAMPLING_FILE, "sampling_sha256": checksum,
+               "version": f"{step}-{checksum[:10]}",
+               "keras_version": keras.__version__}
+    atomic_write_json(folder / CONFIG_FILE, written)
+    return written
+
+
 def save_checkpoint(model: keras.Model, folder: Path, *, config: dict) -> dict:
     """Write the training state, the sampling model and config.json (last) into `folder`.
 
@@ -64,15 +77,8 @@ def save_checkpoint(model: keras.Model, folder: Path, *, config: dict) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     model.sync_sampling_model()
     atomic_save_model(model, folder / TRAIN_STATE_FILE)
-    atomic_save_model(model.sampling_model, folder / SAMPLING_FILE)
-    checksum = file_sha256(folder / SAMPLING_FILE)
-    step = model.training_step
-    written = {**config, "format_version": FORMAT_VERSION, "step": step,
-               "sampling_file": SAMPLING_FILE, "sampling_sha256": checksum,
-               "version": f"{step}-{checksum[:10]}",
-               "keras_version": keras.__version__}
-    atomic_write_json(folder / CONFIG_FILE, written)
-    return written
+    return write_sampling_checkpoint(model.sampling_model, folder, config=config,
+                                     step=model.training_step)
 
 
 def read_config(folder: Path) -> dict:

@@ -1,13 +1,15 @@
 """DiffAugment (Zhao et al. 2020): differentiable augmentations applied to every image the
 discriminator sees, real and generated, so it cannot memorise a small training set.
 
-All randomness is stateless: a (2,) int seed tensor decides every draw, so a training step is
-reproducible and a resumed run sees exactly the augmentations an uninterrupted one would.
+Written with `keras.ops` so the TensorFlow step and the JAX step share it. The caller draws
+the random numbers (uniform in [0, 1), shapes from `uniform_shapes`) with its backend's
+stateless generator, so a training step is a pure function of (seed, step) and a resumed run
+sees exactly the augmentations an uninterrupted one would.
 """
 
 from __future__ import annotations
 
-import tensorflow as tf
+from keras import ops
 
 POLICIES = ("color", "translation", "cutout")
 TRANSLATION_RATIO = 0.125
@@ -25,54 +27,62 @@ def parse_policy(policy: str) -> tuple[str, ...]:
     return names
 
 
-def diff_augment(images, *, policy: tuple[str, ...], seed):
-    """Augment a batch of images in [-1, 1]; `seed` is a stateless (2,) int seed."""
+def uniform_shapes(policy: tuple[str, ...], batch) -> dict[str, tuple]:
+    """The uniform draws each augmentation of `policy` needs for a batch."""
+    widths = {"color": 3, "translation": 2, "cutout": 2}
+    return {name: (batch, widths[name]) for name in policy}
+
+
+def diff_augment(images, *, policy: tuple[str, ...], uniforms: dict):
+    """Augment a batch of images in [-1, 1] (b, h, w, c) with the given uniform draws."""
     functions = {"color": _color, "translation": _translation, "cutout": _cutout}
-    for index, name in enumerate(policy):
-        images = functions[name](images, tf.random.experimental.stateless_fold_in(seed, index))
+    for name in policy:
+        images = functions[name](images, ops.cast(uniforms[name], images.dtype))
     return images
 
 
-def _uniform(seed, index, shape, dtype):
-    return tf.random.stateless_uniform(
-        shape, seed=tf.random.experimental.stateless_fold_in(seed, index), dtype=dtype)
+def _color(images, draws):
+    brightness, saturation, contrast = (draws[:, i, None, None, None] for i in range(3))
+    images = images + (brightness - 0.5)
+    mean = ops.mean(images, axis=3, keepdims=True)
+    images = (images - mean) * (saturation * 2.0) + mean
+    mean = ops.mean(images, axis=(1, 2, 3), keepdims=True)
+    return (images - mean) * (contrast + 0.5) + mean
 
 
-def _color(images, seed):
-    batch = tf.shape(images)[0]
-    shape = tf.stack([batch, 1, 1, 1])
-    dtype = images.dtype
-    images = images + (_uniform(seed, 0, shape, dtype) - 0.5)
-    mean = tf.reduce_mean(images, axis=3, keepdims=True)
-    images = (images - mean) * (_uniform(seed, 1, shape, dtype) * 2.0) + mean
-    mean = tf.reduce_mean(images, axis=[1, 2, 3], keepdims=True)
-    return (images - mean) * (_uniform(seed, 2, shape, dtype) + 0.5) + mean
+def _shift_along(images, shifts, *, axis: int, pad: int):
+    """Shift each image by its own whole number of pixels along `axis` (1 rows, 2 columns),
+    filling with zeros."""
+    length = images.shape[axis]
+    padding = [[0, 0], [0, 0], [0, 0], [0, 0]]
+    padding[axis] = [pad, pad]
+    padded = ops.pad(images, padding)
+    index = ops.arange(length)[None, :] + pad - shifts[:, None]
+    shape = [-1, 1, 1, 1]
+    shape[axis] = length
+    index = ops.reshape(index, shape)
+    target = list(ops.shape(padded))
+    target[axis] = length
+    return ops.take_along_axis(padded, ops.broadcast_to(index, target), axis=axis)
 
 
-def _translation(images, seed):
-    batch, height, width = tf.shape(images)[0], images.shape[1], images.shape[2]
+def _translation(images, draws):
+    height = images.shape[1]
     pad = int(height * TRANSLATION_RATIO + 0.5)
-    shifts = tf.random.stateless_uniform(
-        tf.stack([2, batch]), seed=seed, minval=-pad, maxval=pad + 1, dtype=tf.int32)
-    padded = tf.pad(images, [[0, 0], [pad, pad], [pad, pad], [0, 0]])
-    rows = tf.range(height)[None, :] + pad - shifts[0][:, None]
-    columns = tf.range(width)[None, :] + pad - shifts[1][:, None]
-    shifted = tf.gather(padded, rows, axis=1, batch_dims=1)
-    return tf.gather(shifted, columns, axis=2, batch_dims=1)
+    shifts = ops.cast(ops.floor(draws * (2 * pad + 1)), "int32") - pad
+    images = _shift_along(images, shifts[:, 0], axis=1, pad=pad)
+    return _shift_along(images, shifts[:, 1], axis=2, pad=pad)
 
 
-def _cutout(images, seed):
-    batch, height, width = tf.shape(images)[0], images.shape[1], images.shape[2]
+def _cutout(images, draws):
+    height, width = images.shape[1], images.shape[2]
     cut_h, cut_w = int(height * CUTOUT_RATIO + 0.5), int(width * CUTOUT_RATIO + 0.5)
-    centres_y = tf.random.stateless_uniform(
-        tf.stack([batch]), seed=seed, maxval=height + (1 - cut_h % 2), dtype=tf.int32)
-    centres_x = tf.random.stateless_uniform(
-        tf.stack([batch]), seed=tf.random.experimental.stateless_fold_in(seed, 1),
-        maxval=width + (1 - cut_w % 2), dtype=tf.int32)
-    rows = tf.range(height)[None, :] - (centres_y[:, None] - cut_h // 2)
-    columns = tf.range(width)[None, :] - (centres_x[:, None] - cut_w // 2)
-    inside_rows = (rows >= 0) & (rows < cut_h)
-    inside_columns = (columns >= 0) & (columns < cut_w)
-    inside = inside_rows[:, :, None] & inside_columns[:, None, :]
-    keep = tf.cast(tf.logical_not(inside), images.dtype)[..., None]
+    centre_y = ops.cast(ops.floor(draws[:, 0] * (height + 1 - cut_h % 2)), "int32")
+    centre_x = ops.cast(ops.floor(draws[:, 1] * (width + 1 - cut_w % 2)), "int32")
+    rows = ops.arange(height)[None, :] - (centre_y[:, None] - cut_h // 2)
+    columns = ops.arange(width)[None, :] - (centre_x[:, None] - cut_w // 2)
+    inside_rows = ops.logical_and(rows >= 0, rows < cut_h)
+    inside_columns = ops.logical_and(columns >= 0, columns < cut_w)
+    inside = ops.logical_and(inside_rows[:, :, None], inside_columns[:, None, :])
+    keep = ops.cast(ops.logical_not(inside), images.dtype)[..., None]
     return images * keep

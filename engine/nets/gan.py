@@ -1,5 +1,5 @@
-"""Conditional GAN: a FiLM-modulated upsample+conv generator, a projection discriminator, and
-the `ConditionalGAN` model whose `train_step` updates both with `tf.GradientTape`.
+"""Conditional GAN: the `ConditionalGAN` model whose `train_step` updates the generator and the
+projection discriminator (`engine.nets.gan_networks`) with `tf.GradientTape`.
 
 Noise, augmentation and the lazy R1 schedule are drawn from stateless seeds derived from
 (seed, step, replica), so a resumed run repeats exactly what an uninterrupted one would do.
@@ -11,86 +11,18 @@ from __future__ import annotations
 
 import keras
 import tensorflow as tf
-from keras import layers, ops
 
-from engine.nets.blocks import (
-    LEAKY_SLOPE,
-    PACKAGE,
-    Architecture,
-    Modulate,
-    PixelNorm,
-    modulated_conv,
-    sampling_inputs,
-    style_vector,
-    upsample,
+from engine.nets.blocks import PACKAGE, Architecture
+from engine.nets.diffaugment import diff_augment, parse_policy, uniform_shapes
+from engine.nets.gan_networks import (
+    LOSSES,
+    build_discriminator,
+    build_generator,
+    discriminator_loss,
+    generator_loss,
 )
-from engine.nets.diffaugment import diff_augment, parse_policy
 
-LOSSES = ("hinge", "nonsaturating")
 METRIC_NAMES = ("d_loss", "g_loss", "r1", "d_real", "d_fake")
-
-
-def build_generator(architecture: Architecture, *, name: str = "generator") -> keras.Model:
-    """(noise, condition) -> image (size, size, 3) in [-1, 1]."""
-    noise, condition = sampling_inputs(architecture)
-    style = style_vector(noise, condition, style_dim=architecture.style_dim)
-    channels = architecture.width(4)
-    x = layers.Dense(4 * 4 * channels, name="const_dense")(style)
-    x = layers.Reshape((4, 4, channels), name="const_reshape")(x)
-    x = PixelNorm(name="const_norm")(x)
-    x = Modulate(name="const_modulate")(
-        [x, layers.Dense(2 * channels, kernel_initializer="zeros", name="const_style")(style)])
-    x = layers.LeakyReLU(LEAKY_SLOPE, name="const_act")(x)
-    for resolution in architecture.resolutions:
-        x = upsample(x, name=f"block{resolution}")
-        convolutions = 2 if resolution <= architecture.double_conv_until else 1
-        for index in range(convolutions):
-            x = modulated_conv(x, style, channels=architecture.width(resolution),
-                               name=f"block{resolution}_{index}")
-    x = layers.Conv2D(3, 3, padding="same", name="to_rgb")(x)
-    image = layers.Activation("tanh", dtype="float32", name="image")(x)
-    return keras.Model([noise, condition], image, name=name)
-
-
-def build_discriminator(architecture: Architecture) -> keras.Model:
-    """(image, condition) -> logit; the condition enters by projection (Miyato & Koyama 2018)."""
-    size = architecture.size
-    image = keras.Input((size, size, 3), name="image")
-    condition = keras.Input((architecture.condition_dim,), name="condition")
-    x = layers.Conv2D(architecture.d_width(size), 3, padding="same", name="from_rgb")(image)
-    x = layers.LeakyReLU(LEAKY_SLOPE, name="from_rgb_act")(x)
-    resolution = size
-    while resolution > 4:
-        convolutions = 2 if resolution <= architecture.double_conv_until else 1
-        x = layers.AveragePooling2D(2, name=f"down{resolution}")(x)
-        resolution //= 2
-        for index in range(convolutions):
-            x = layers.Conv2D(architecture.d_width(resolution), 3, padding="same",
-                              name=f"d{resolution}_{index}_conv")(x)
-            x = layers.LeakyReLU(LEAKY_SLOPE, name=f"d{resolution}_{index}_act")(x)
-    x = layers.Flatten(name="flatten")(x)
-    features = layers.Dense(architecture.d_width(4), name="features")(x)
-    features = layers.LeakyReLU(LEAKY_SLOPE, name="features_act")(features)
-    unconditional = layers.Dense(1, name="logit")(features)
-    embedded = layers.Dense(architecture.d_width(4), use_bias=False,
-                            name="condition_projection")(condition)
-    projection = layers.Dot(axes=1, name="projection")([embedded, features])
-    logit = layers.Add(name="score")([unconditional, projection])
-    logit = layers.Activation("linear", dtype="float32", name="score_float32")(logit)
-    return keras.Model([image, condition], logit, name="discriminator")
-
-
-def discriminator_loss(real_logits, fake_logits, *, kind: str):
-    """Hinge or non-saturating logistic loss of the discriminator (backend-neutral ops)."""
-    if kind == "hinge":
-        return ops.mean(ops.relu(1.0 - real_logits)) + ops.mean(ops.relu(1.0 + fake_logits))
-    return ops.mean(ops.softplus(-real_logits)) + ops.mean(ops.softplus(fake_logits))
-
-
-def generator_loss(fake_logits, *, kind: str):
-    if kind == "hinge":
-        return -ops.mean(fake_logits)
-    return ops.mean(ops.softplus(-fake_logits))
 
 
 def to_unit_range(images):
@@ -169,7 +101,12 @@ class ConditionalGAN(keras.Model):
     def _augment(self, images, seed):
         if not self.augment_policy:
             return images
-        return diff_augment(images, policy=self.augment_policy, seed=seed)
+        shapes = uniform_shapes(self.augment_policy, tf.shape(images)[0])
+        uniforms = {
+            name: tf.random.stateless_uniform(
+                tf.stack(shape), seed=tf.random.experimental.stateless_fold_in(seed, index))
+            for index, (name, shape) in enumerate(shapes.items())}
+        return diff_augment(images, policy=self.augment_policy, uniforms=uniforms)
 
     def _noise(self, batch, seed):
         return tf.random.stateless_normal(

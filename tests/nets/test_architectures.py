@@ -9,7 +9,7 @@ import tensorflow as tf
 
 from engine.nets.blocks import Architecture
 from engine.nets.deconv import build_deconv_decoder
-from engine.nets.diffaugment import diff_augment, parse_policy
+from engine.nets.diffaugment import diff_augment, parse_policy, uniform_shapes
 from engine.nets.flops import forward_flops
 from engine.nets.gan import build_discriminator, build_generator
 
@@ -57,23 +57,41 @@ def test_flops_of_a_conv_and_a_dense_layer_match_the_formula():
     assert forward_flops(model) == 2 * 8 * 8 * 3 * 3 * 3 * 4 + 2 * 8 * 8 * 4 * 2
 
 
-def test_diffaugment_is_reproducible_per_seed_and_keeps_shape():
+def _draws(policy, batch, seed):
+    rng = np.random.default_rng(seed)
+    return {name: rng.random(shape).astype("float32")
+            for name, shape in uniform_shapes(policy, batch).items()}
+
+
+def test_diffaugment_is_a_function_of_its_draws_and_keeps_shape():
     images = tf.random.stateless_uniform((4, 16, 16, 3), seed=[0, 1], minval=-1, maxval=1)
     policy = parse_policy("color,translation,cutout")
-    first = diff_augment(images, policy=policy, seed=tf.constant([1, 2], tf.int64))
-    again = diff_augment(images, policy=policy, seed=tf.constant([1, 2], tf.int64))
-    other = diff_augment(images, policy=policy, seed=tf.constant([1, 3], tf.int64))
+    first = diff_augment(images, policy=policy, uniforms=_draws(policy, 4, 1))
+    again = diff_augment(images, policy=policy, uniforms=_draws(policy, 4, 1))
+    other = diff_augment(images, policy=policy, uniforms=_draws(policy, 4, 2))
     assert first.shape == images.shape
-    np.testing.assert_array_equal(first.numpy(), again.numpy())
-    assert not np.allclose(first.numpy(), other.numpy())
+    np.testing.assert_array_equal(np.asarray(first), np.asarray(again))
+    assert not np.allclose(np.asarray(first), np.asarray(other))
 
 
-def test_translation_moves_content_without_changing_it():
+def test_translation_shifts_by_whole_pixels_and_fills_with_zeros():
     image = np.zeros((1, 16, 16, 1), dtype="float32")
     image[0, 6:10, 6:10, 0] = 1.0
-    moved = diff_augment(tf.constant(image), policy=("translation",),
-                         seed=tf.constant([5, 5], tf.int64)).numpy()
-    assert moved.sum() == pytest.approx(16.0)
+    pad = 2  # 16 px * 0.125
+    # A draw in the bin k of 2 * pad + 1 equal bins shifts by k - pad pixels: here +1 and -2.
+    draws = np.array([[(pad + 1 + 0.5) / (2 * pad + 1), (0 + 0.5) / (2 * pad + 1)]], "float32")
+    moved = np.asarray(diff_augment(tf.constant(image), policy=("translation",),
+                                    uniforms={"translation": draws}))
+    expected = np.zeros_like(image)
+    expected[0, 7:11, 4:8, 0] = 1.0
+    np.testing.assert_array_equal(moved, expected)
+
+
+def test_cutout_blanks_a_square_of_half_the_side():
+    image = np.ones((1, 16, 16, 1), dtype="float32")
+    cut = np.asarray(diff_augment(tf.constant(image), policy=("cutout",),
+                                  uniforms={"cutout": np.array([[0.5, 0.5]], "float32")}))
+    assert (cut == 0).sum() == 8 * 8
 
 
 def test_unknown_policy_and_bad_architecture_are_refused_with_names():
