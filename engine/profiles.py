@@ -282,14 +282,14 @@ class ProfileSampler:
             n, fixed["diameter_mm"], dtype=float)
         profiles = [
             PatientProfile(
-                dx=DIAGNOSES[d],
-                age=AGE_LEVELS[a],
-                sex=SEXES[s],
-                site=SITES[l],
-                skin_type=int(t),
-                diameter_mm=float(m),
+                dx=DIAGNOSES[dx],
+                age=AGE_LEVELS[age],
+                sex=SEXES[sex],
+                site=SITES[site],
+                skin_type=int(skin_type),
+                diameter_mm=float(diameter),
             )
-            for d, a, s, l, t, m in zip(
+            for dx, age, sex, site, skin_type, diameter in zip(
                 dx_i, age_i, sex_i, site_i, skin_types, diameters, strict=True)
         ]
         return profiles

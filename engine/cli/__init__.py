@@ -18,7 +18,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-COMMAND_MODULES = ("profiles", "data")
+COMMAND_MODULES = ("profiles", "data", "admin", "synth", "quiz", "evaluate", "train")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"engine.cli.{_name}").register(app)

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from engine.cli.errors import user_errors
+from engine.progress import progress_bar
 
 DEFAULT_AUDITOR = Path("models/auditor-128")
 
@@ -16,20 +17,6 @@ DEFAULT_AUDITOR = Path("models/auditor-128")
 def register(app: typer.Typer) -> None:
     app.command("evaluate")(evaluate)
     app.command("classify")(classify)
-
-
-def _progress_bar():
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    return Progress(TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), TimeRemainingColumn())
 
 
 @user_errors
@@ -61,7 +48,7 @@ def evaluate(
                           n=n, train=train, train_format=train_format, seed=seed,
                           metrics=chosen)
     started = time.monotonic()
-    with _progress_bar() as bar:
+    with progress_bar() as bar:
         tasks = {}
 
         def progress(description: str, done: int, total: int) -> None:
@@ -101,7 +88,7 @@ def classify(
     from engine.vocabulary import DIAGNOSES
 
     auditor = Auditor(model)
-    with _progress_bar() as bar:
+    with progress_bar() as bar:
         reading = bar.add_task("reading images")
         loaded = load_images(data, format=format, size=auditor.input_size, limit=limit,
                              seed=seed, progress=lambda d, t: bar.update(reading, completed=d,

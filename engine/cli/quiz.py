@@ -28,8 +28,7 @@ def quiz(
     models_root: Path = typer.Option(None, help="Checkpoint folder (default: models/)."),
 ) -> None:
     """Build a quiz: clean and degraded PNG per item and a JSON answer key."""
-    from rich.progress import Progress
-
+    from engine.progress import progress_bar
     from engine.quiz import build_quiz
     from engine.quiz import preset as quiz_preset
     from engine.quiz_items import encode_png
@@ -43,7 +42,7 @@ def quiz(
     built = build_quiz(spec, seed=seed, source=image_source, auditor=auditor)
     out.mkdir(parents=True, exist_ok=True)
     key = {"spec": spec.to_dict(), "seed": seed, "source": image_source.record(), "items": []}
-    with Progress(transient=True) as progress:
+    with progress_bar(transient=True) as progress:
         task = progress.add_task("writing items", total=len(built.items))
         for number, item in enumerate(built.items, start=1):
             names = {kind: f"item{number:03d}_{kind}.png" for kind in ("clean", "degraded")}

@@ -25,21 +25,11 @@ def synth(
     overwrite: bool = typer.Option(False, help="Replace a non-empty output folder."),
 ) -> None:
     """Render phantoms from sampled patient profiles and write them as a data set."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
+    from engine.progress import progress_bar
     from engine.synth import SynthConfig, write_dataset
 
     config = SynthConfig(n=n, size=size, seed=seed, format=format, class_mix=class_mix)
-    columns = (TextColumn("synth"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("eta"), TimeRemainingColumn())
-    with Progress(*columns, transient=False) as progress:
+    with progress_bar() as progress:
         task = progress.add_task("synth", total=n)
         folder = write_dataset(config, out=out, workers=workers, overwrite=overwrite,
                                on_image=lambda done: progress.update(task, completed=done))

@@ -74,5 +74,11 @@ def read_csv(path: Path, *, required: Iterable[str]) -> pd.DataFrame:
         raise BadInputError(f"metadata file {path} is not a readable CSV: {error}",
                             category="bad columns") from None
     table.columns = [str(c).strip() for c in table.columns]
+    repeated = sorted({name for name in table.columns if list(table.columns).count(name) > 1})
+    if repeated:
+        raise BadInputError(
+            f"metadata file {path}: column(s) {', '.join(repr(n) for n in repeated)} appear "
+            "more than once (names are compared without surrounding spaces); keep one of each",
+            category="bad columns")
     require_columns(table.columns, required, source=path)
     return table

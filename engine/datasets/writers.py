@@ -102,7 +102,12 @@ class DatasetWriter:
         if image_id in self.ids:
             raise ValueError(f"image id {image_id!r} was added twice")
         image = validated_image(image, name=image_id)
-        self._store(image_id, encode_jpeg(image, quality=self.quality))
+        try:
+            self._store(image_id, encode_jpeg(image, quality=self.quality))
+        except OSError as error:
+            raise OSError(error.errno, f"could not write image {image_id} into "
+                          f"{self.partial_dir}: {error.strerror or error} (is the disk full?); "
+                          f"nothing was written to {self.out_dir}") from error
         table_row = self._table_row(image_id, dict(row or {}))
         for key in table_row:
             if key not in self.base_columns and key not in self.extra_columns:

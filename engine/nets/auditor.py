@@ -204,25 +204,26 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def _progress_callback(total_epochs: int, steps_per_epoch: int, first_epoch: int):
     import keras
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from engine.progress import progress_bar
 
     class RichProgress(keras.callbacks.Callback):
         """One bar over all remaining steps, with the latest loss and an ETA."""
 
         def on_train_begin(self, logs=None):
-            self.bar = Progress(TextColumn("auditor {task.fields[epoch]}"), BarColumn(),
-                                TextColumn("loss {task.fields[loss]}"), TimeRemainingColumn())
+            self.bar = progress_bar(fields=("epoch", "loss"))
             self.bar.start()
             self.task = self.bar.add_task(
-                "train", total=(total_epochs - first_epoch) * steps_per_epoch,
-                epoch=f"{first_epoch + 1}/{total_epochs}", loss="-")
+                "training auditor", total=(total_epochs - first_epoch) * steps_per_epoch,
+                epoch=f"epoch {first_epoch + 1}/{total_epochs}", loss="")
 
         def on_train_batch_end(self, batch, logs=None):
-            self.bar.update(self.task, advance=1, loss=f"{(logs or {}).get('loss', 0):.3f}")
+            self.bar.update(self.task, advance=1,
+                            loss=f"loss {(logs or {}).get('loss', 0):.3f}")
 
         def on_epoch_begin(self, epoch, logs=None):
             if hasattr(self, "bar"):
-                self.bar.update(self.task, epoch=f"{epoch + 1}/{total_epochs}")
+                self.bar.update(self.task, epoch=f"epoch {epoch + 1}/{total_epochs}")
 
         def on_train_end(self, logs=None):
             self.bar.stop()

@@ -179,19 +179,9 @@ class ProgressBar(StepCallback):
         self.total_steps, self.description = total_steps, description
 
     def on_train_begin(self, logs=None):
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
+        from engine.progress import progress_bar
 
-        self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-            TextColumn("{task.fields[losses]}"))
+        self.progress = progress_bar(fields=("losses",))
         self.progress.start()
         self.task = self.progress.add_task(self.description, total=self.total_steps,
                                            completed=self.start_step, losses="")

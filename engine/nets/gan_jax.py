@@ -118,11 +118,11 @@ def train_on_jax(config: TrainConfig, data: TrainingData, out: str | Path, *,
     import jax.numpy as jnp
     import keras
     from PIL import Image
-    from rich.progress import Progress
 
     from engine.nets.callbacks import tile_grid, to_uint8
     from engine.nets.checkpoints import atomic_write_json, write_sampling_checkpoint
     from engine.nets.gan_networks import build_discriminator, build_generator
+    from engine.progress import progress_bar
 
     if config.model != "gan":
         raise ValueError("train_on_jax trains the GAN only; train the deconv baseline on the CPU")
@@ -160,8 +160,8 @@ def train_on_jax(config: TrainConfig, data: TrainingData, out: str | Path, *,
             out / "samples" / f"step_{step:07d}.png")
 
     log_rows, started, step = [], time.perf_counter(), 0
-    with Progress(disable=not progress) as bar:
-        task = bar.add_task("training gan (jax)", total=config.steps)
+    with progress_bar(fields=("losses",), disable=not progress) as bar:
+        task = bar.add_task("training gan (jax)", total=config.steps, losses="")
         for step in range(1, config.steps + 1):
             rows = jnp.asarray(indices[step - 1])
             state, metrics = step_function(state, images[rows], conditions[rows],
@@ -172,9 +172,8 @@ def train_on_jax(config: TrainConfig, data: TrainingData, out: str | Path, *,
                     raise ValueError(f"training diverged at step {step}: {values}")
                 log_rows.append({"step": step, **values,
                                  "seconds": round(time.perf_counter() - started, 1)})
-                bar.update(task, completed=step,
-                           description=f"gan (jax) d {values['d_loss']:.3f} g "
-                                       f"{values['g_loss']:.3f}")
+                bar.update(task, completed=step, losses=f"d_loss {values['d_loss']:.3f} "
+                                                        f"g_loss {values['g_loss']:.3f}")
             if step % sample_every == 0:
                 write_grid(step)
             if time_limit_seconds and time.perf_counter() - started > time_limit_seconds:

@@ -11,8 +11,11 @@ from engine.phantom.fields import blur, composite, fractal_noise, spots
 from engine.phantom.lesion import Scene
 
 RGB = {name: np.array(value, np.float32) for name, value in COLOUR_RGB.items()}
-VEIL = RGB["blue-grey"] * 0.85 + RGB["white"] * 0.15
-CRUST = np.array((0.48, 0.10, 0.15), np.float32)
+VEIL = np.array((0.50, 0.56, 0.68), np.float32)
+CRUST = np.array((0.48, 0.14, 0.17), np.float32)
+# Pigment lies in the skin, not on it: every area fades out over a band this wide, as a share
+# of the lesion's radius (wide enough to look diffuse, narrow enough to keep a solid core).
+HAZE = 0.06
 
 
 def _eccentric_bias(scene: Scene, weight: float) -> np.ndarray:
@@ -28,75 +31,86 @@ def _textured(scene: Scene, colour: np.ndarray, amount: float) -> np.ndarray:
     return colour[None, None, :] * (1.0 + amount * texture)[..., None]
 
 
+def _hazy(scene: Scene, region: np.ndarray, width: float = HAZE) -> np.ndarray:
+    """A region whose edge dissolves into what is around it, kept inside the lesion."""
+    outline = scene.outline
+    return blur(region, width * outline.radius_mm * outline.px_per_mm) * outline.alpha
+
+
 def structureless_area(image: np.ndarray, scene: Scene) -> None:
     """A homogeneous zone where the network and dots give way to smooth pigment."""
     region = scene.outline.region(scene.rng, share=scene.rng.uniform(0.25, 0.45), scale_mm=1.5)
-    composite(image, blur(scene.body, 2.0 * scene.outline.px_per_mm * 0.3), region * 0.85)
+    composite(image, blur(scene.body, 0.6 * scene.outline.px_per_mm), _hazy(scene, region) * 0.8)
 
 
 def irregular_blotch(image: np.ndarray, scene: Scene) -> None:
     """A dense, dark, structureless patch off the centre."""
     colour = RGB["black"] if "black" in scene.criteria.colours else RGB["dark brown"]
-    region = scene.outline.region(scene.rng, share=scene.rng.uniform(0.1, 0.22), scale_mm=1.2,
-                                  bias=_eccentric_bias(scene, 1.2), softness=0.2)
-    composite(image, _textured(scene, colour, 0.08), region * 0.95)
+    region = scene.outline.region(scene.rng, share=scene.rng.uniform(0.12, 0.25), scale_mm=1.2,
+                                  bias=_eccentric_bias(scene, 1.2), softness=0.4)
+    composite(image, _textured(scene, colour, 0.08), _hazy(scene, region, 0.04) * 0.95)
 
 
 def blue_whitish_veil(image: np.ndarray, scene: Scene) -> None:
     """A confluent, ground-glass blue-white haze over part of the lesion."""
-    region = scene.outline.region(scene.rng, share=scene.rng.uniform(0.15, 0.3), scale_mm=1.4,
-                                  bias=_eccentric_bias(scene, 0.8), softness=0.35)
-    composite(image, _textured(scene, VEIL, 0.06), region * 0.92)
+    region = scene.outline.region(scene.rng, share=scene.rng.uniform(0.18, 0.32), scale_mm=1.4,
+                                  bias=_eccentric_bias(scene, 0.8), softness=0.45)
+    cloud = 1.0 + 0.12 * fractal_noise(scene.rng, scene.shape, 0.3 * scene.outline.px_per_mm)
+    composite(image, _textured(scene, VEIL, 0.07),
+              np.clip(_hazy(scene, region, 0.07) * 0.9 * cloud, 0, 1))
 
 
 def regression_structures(image: np.ndarray, scene: Scene) -> None:
-    """White scar-like areas with blue-grey peppering (fine granules) in and around them."""
+    """Whitish scar-like haze, with blue-grey peppering (fine granules) mostly around it."""
     outline, rng = scene.outline, scene.rng
-    region = outline.region(rng, share=rng.uniform(0.14, 0.24), scale_mm=1.0,
-                            bias=_eccentric_bias(scene, 0.6), softness=0.25)
-    composite(image, _textured(scene, RGB["white"], 0.03), region * 0.92)
+    region = outline.region(rng, share=rng.uniform(0.18, 0.28), scale_mm=1.0,
+                            bias=_eccentric_bias(scene, 0.6), softness=0.7)
+    scar = RGB["white"] * 0.96 + RGB["blue-grey"] * 0.04
+    composite(image, scar, _hazy(scene, region, 0.2) * 0.4)  # the scar's halo
+    composite(image, _textured(scene, scar, 0.02), _hazy(scene, region, 0.04) * 0.97)
     peppered = outline.region(rng, share=0.2, scale_mm=0.9, softness=0.25)
-    count = int(np.clip(rng.poisson(6 * outline.radius_mm**2), 20, 300))
+    count = int(np.clip(rng.poisson(4 * outline.radius_mm**2), 20, 200))
     points = outline.random_points(rng, count, rho_high=0.95)
     pixels = outline.to_pixels(*points.T)
     rows = np.clip(pixels[:, 1].astype(int), 0, scene.shape[0] - 1)
     cols = np.clip(pixels[:, 0].astype(int), 0, scene.shape[1] - 1)
-    keep = np.maximum(region, peppered)[rows, cols] > 0.3
-    granules = spots(scene.shape, pixels[keep], np.full(int(keep.sum()), 0.55), 0.5)
-    composite(image, RGB["blue-grey"] * 0.8, np.clip(granules * 1.5, 0, 1) * 0.9)
+    keep = (peppered[rows, cols] > 0.3) | ((region[rows, cols] > 0.3) & (rng.random(count) < 0.3))
+    granules = spots(scene.shape, pixels[keep], np.full(int(keep.sum()), 0.5), 0.5)
+    composite(image, RGB["blue-grey"] * 0.75, np.clip(granules * 1.3, 0, 1) * 0.7)
 
 
 def central_white_patch(image: np.ndarray, scene: Scene) -> None:
-    """The scar-like white centre of a dermatofibroma."""
+    """The scar-like, hazy white centre of a dermatofibroma."""
     outline = scene.outline
     bias = -2.5 * np.clip(outline.rho, 0, 1.5)
-    region = outline.region(scene.rng, share=scene.rng.uniform(0.2, 0.3), scale_mm=0.8,
-                            bias=bias, softness=0.3)
-    composite(image, _textured(scene, RGB["white"] * (0.99, 0.96, 0.96), 0.02), region * 0.95)
+    region = outline.region(scene.rng, share=scene.rng.uniform(0.18, 0.26), scale_mm=1.0,
+                            bias=bias, softness=0.9)
+    composite(image, RGB["white"], _hazy(scene, region, 0.25) * 0.45)  # the scar's halo
+    composite(image, _textured(scene, RGB["white"], 0.02), _hazy(scene, region, 0.06) * 0.97)
 
 
 def scale(image: np.ndarray, scene: Scene) -> None:
-    """Opaque white-yellow keratin flakes on the surface."""
-    region = scene.outline.region(scene.rng, share=scene.rng.uniform(0.2, 0.3), scale_mm=0.9,
-                                  softness=0.2)
-    flake = RGB["white"] * np.array((1.0, 0.99, 0.93), np.float32)
-    composite(image, _textured(scene, flake, 0.04), region * 0.95)
+    """White-yellow keratin flakes on the surface, thin at their edges."""
+    region = scene.outline.region(scene.rng, share=scene.rng.uniform(0.15, 0.25), scale_mm=0.7,
+                                  softness=0.5)
+    flake = RGB["white"] * np.array((1.0, 0.99, 0.95), np.float32)
+    composite(image, _textured(scene, flake, 0.04), _hazy(scene, region, 0.04) * 0.95)
 
 
 def ulceration(image: np.ndarray, scene: Scene) -> None:
     """A red-brown crusted erosion with a blood-red rim."""
-    region = scene.outline.region(scene.rng, share=scene.rng.uniform(0.08, 0.18), scale_mm=0.8,
-                                  bias=_eccentric_bias(scene, 0.5), softness=0.15)
+    region = scene.outline.region(scene.rng, share=scene.rng.uniform(0.08, 0.16), scale_mm=0.8,
+                                  bias=_eccentric_bias(scene, 0.5), softness=0.3)
     rim = np.clip(blur(region, 1.2) - region, 0, 1) * 2.0
-    composite(image, RGB["red"] * 0.85, np.clip(rim, 0, 1) * 0.8)
-    composite(image, _textured(scene, CRUST, 0.15), region)
+    composite(image, RGB["red"] * 0.85, np.clip(rim, 0, 1) * 0.6)
+    composite(image, _textured(scene, CRUST, 0.15), _hazy(scene, region, 0.03) * 0.9)
 
 
 def colour_patches(image: np.ndarray, scene: Scene, colours: tuple[str, ...]) -> None:
-    """Give each listed colour that no other layer shows a patch of its own."""
+    """Give each listed colour that no other layer shows a diffuse patch of its own."""
     for name in colours:
-        share = scene.rng.uniform(0.14, 0.24)
+        share = scene.rng.uniform(0.15, 0.25)
         region = scene.outline.region(scene.rng, share=share, scale_mm=1.2,
                                       bias=_eccentric_bias(scene, 0.4), softness=0.3)
-        opacity = 0.75 if name == "red" else 0.92
-        composite(image, _textured(scene, RGB[name], 0.05), region * opacity)
+        opacity = 0.7 if name == "red" else 0.85
+        composite(image, _textured(scene, RGB[name], 0.05), _hazy(scene, region) * opacity)

@@ -15,14 +15,16 @@ import numpy as np
 from engine.profiles import PatientProfile
 from engine.vocabulary import ACRAL_SITES, FACIAL_SITES
 
-# The six ABCD colours as they appear in a phantom (sRGB in [0, 1]).
+# The six ABCD colours as they appear in a phantom (sRGB in [0, 1]). Dermoscopes light the
+# skin with a cool, polarised source, so real browns are redder and less yellow than in daylight
+# (CIELAB medians of HAM10000 lesions: b* 5-20, against 25-30 for a daylight tan).
 COLOUR_RGB: dict[str, tuple[float, float, float]] = {
-    "white": (0.94, 0.92, 0.91),
-    "red": (0.80, 0.30, 0.38),
-    "light brown": (0.72, 0.50, 0.33),
-    "dark brown": (0.42, 0.24, 0.14),
-    "blue-grey": (0.46, 0.51, 0.61),
-    "black": (0.12, 0.09, 0.09),
+    "white": (0.93, 0.91, 0.91),
+    "red": (0.76, 0.34, 0.43),
+    "light brown": (0.66, 0.42, 0.33),
+    "dark brown": (0.38, 0.22, 0.18),
+    "blue-grey": (0.46, 0.50, 0.57),
+    "black": (0.16, 0.12, 0.13),
 }
 COLOURS: tuple[str, ...] = tuple(COLOUR_RGB)
 BROWN_RAMP: tuple[str, ...] = ("light brown", "dark brown", "black")
@@ -62,59 +64,71 @@ SEVEN_POINT: dict[str, tuple[int, frozenset[str]]] = {
 TDS_BENIGN_BELOW = 4.75
 TDS_HIGHLY_SUSPICIOUS_ABOVE = 5.45
 SEVEN_POINT_THRESHOLD = 3
+# The closest a dermoscope frames a lesion (about 5 mm across at 128 px: 25 px per mm).
+MIN_FIELD_OF_VIEW_MM = 5.0
 
 # Per diagnosis: probabilities of 0/1/2 asymmetric axes, mean abrupt border segments,
-# border irregularity range, and the probability of each structure.
+# border irregularity range, the share of the frame width the lesion spans (HAM10000 images are
+# framed tightly around the lesion; vascular lesions and basal cell carcinomas are smaller in
+# the frame) and the probability of each structure. Most benign lesions show one or two
+# structures: a homogeneous nevus is the commonest phantom, as it is the commonest lesion.
 _CLASS_TABLES: dict[str, dict] = {
     "nv": {
-        "asymmetry": (0.62, 0.28, 0.10), "abrupt": 1.5, "irregularity": (0.0, 0.35),
-        "structures": {"regular pigment network": 0.6, "globules": 0.35, "dots": 0.3,
-                       "structureless area": 0.35, "comma vessels": 0.08,
-                       "atypical pigment network": 0.1, "irregular dots": 0.06,
-                       "regular streaks": 0.04},
-        "colours": {"dark brown": 0.6, "black": 0.05, "blue-grey": 0.05},
+        "asymmetry": (0.62, 0.28, 0.10), "abrupt": 1.5, "irregularity": (0.0, 0.3),
+        "fill": (0.5, 0.85),
+        "structures": {"regular pigment network": 0.45, "globules": 0.25, "dots": 0.15,
+                       "structureless area": 0.45, "comma vessels": 0.05,
+                       "atypical pigment network": 0.08, "irregular dots": 0.05,
+                       "regular streaks": 0.03},
+        "colours": {"dark brown": 0.7, "black": 0.04, "blue-grey": 0.04, "red": 0.1},
     },
     "mel": {
         "asymmetry": (0.08, 0.27, 0.65), "abrupt": 4.5, "irregularity": (0.3, 1.0),
-        "structures": {"atypical pigment network": 0.55, "regular pigment network": 0.12,
-                       "irregular dots": 0.45, "irregular globules": 0.3,
-                       "irregular streaks": 0.3, "blue-whitish veil": 0.4,
-                       "regression structures": 0.35, "irregular blotch": 0.4,
-                       "structureless area": 0.35, "atypical vessels": 0.12},
-        "colours": {"dark brown": 0.9, "black": 0.5, "blue-grey": 0.35, "red": 0.2,
-                    "white": 0.15},
+        "fill": (0.6, 0.85),
+        "structures": {"atypical pigment network": 0.5, "regular pigment network": 0.1,
+                       "irregular dots": 0.35, "irregular globules": 0.25,
+                       "irregular streaks": 0.2, "blue-whitish veil": 0.35,
+                       "regression structures": 0.3, "irregular blotch": 0.4,
+                       "structureless area": 0.4, "atypical vessels": 0.08},
+        "colours": {"dark brown": 0.9, "black": 0.45, "blue-grey": 0.3, "red": 0.15,
+                    "white": 0.1},
     },
     "bkl": {
         "asymmetry": (0.35, 0.4, 0.25), "abrupt": 5.5, "irregularity": (0.2, 0.8),
-        "structures": {"milia-like cysts": 0.5, "comedo-like openings": 0.45, "fissures": 0.4,
+        "fill": (0.5, 0.85),
+        "structures": {"milia-like cysts": 0.35, "comedo-like openings": 0.25, "fissures": 0.35,
                        "moth-eaten border": 0.35, "structureless area": 0.5,
-                       "regular pigment network": 0.15, "regression structures": 0.1,
-                       "dots": 0.1},
-        "colours": {"dark brown": 0.55, "black": 0.08, "blue-grey": 0.1, "red": 0.08},
+                       "regular pigment network": 0.15, "regression structures": 0.08,
+                       "dots": 0.08},
+        "colours": {"dark brown": 0.45, "black": 0.05, "blue-grey": 0.06, "red": 0.06},
     },
     "df": {
         "asymmetry": (0.6, 0.3, 0.1), "abrupt": 1.0, "irregularity": (0.0, 0.3),
+        "fill": (0.5, 0.8),
         "structures": {"central white patch": 0.9, "regular pigment network": 0.8,
-                       "dotted vessels": 0.2, "structureless area": 0.2},
-        "colours": {"dark brown": 0.25, "red": 0.35},
+                       "dotted vessels": 0.15, "structureless area": 0.2},
+        "colours": {"dark brown": 0.25, "red": 0.8},
     },
     "bcc": {
-        "asymmetry": (0.25, 0.35, 0.4), "abrupt": 3.0, "irregularity": (0.2, 0.8),
-        "structures": {"arborizing vessels": 0.8, "blue-grey ovoid nests": 0.45,
-                       "leaf-like areas": 0.2, "ulceration": 0.35, "structureless area": 0.5,
-                       "dots": 0.15},
-        "colours": {"blue-grey": 0.2, "white": 0.3, "dark brown": 0.2, "light brown": 0.15},
+        "asymmetry": (0.25, 0.35, 0.4), "abrupt": 2.5, "irregularity": (0.2, 0.8),
+        "fill": (0.4, 0.75),
+        "structures": {"arborizing vessels": 0.75, "blue-grey ovoid nests": 0.3,
+                       "leaf-like areas": 0.1, "ulceration": 0.2, "structureless area": 0.5,
+                       "dots": 0.1},
+        "colours": {"blue-grey": 0.15, "white": 0.25, "dark brown": 0.2, "light brown": 0.2},
     },
     "akiec": {
-        "asymmetry": (0.3, 0.4, 0.3), "abrupt": 2.0, "irregularity": (0.1, 0.6),
-        "structures": {"pseudo-network": 0.55, "scale": 0.6, "glomerular vessels": 0.4,
-                       "dotted vessels": 0.3, "structureless area": 0.6},
-        "colours": {"light brown": 0.35, "dark brown": 0.12},
+        "asymmetry": (0.3, 0.4, 0.3), "abrupt": 1.5, "irregularity": (0.1, 0.6),
+        "fill": (0.55, 0.85),
+        "structures": {"pseudo-network": 0.55, "scale": 0.55, "glomerular vessels": 0.3,
+                       "dotted vessels": 0.25, "structureless area": 0.6},
+        "colours": {"light brown": 0.65, "dark brown": 0.1},
     },
     "vasc": {
         "asymmetry": (0.55, 0.35, 0.1), "abrupt": 6.0, "irregularity": (0.0, 0.3),
+        "fill": (0.3, 0.6),
         "structures": {"red-purple lacunae": 0.95, "structureless area": 0.2},
-        "colours": {"blue-grey": 0.3, "white": 0.3, "black": 0.06},
+        "colours": {"blue-grey": 0.3, "white": 0.12, "black": 0.05},
     },
 }
 PINK_CLASSES = frozenset({"bcc", "akiec", "vasc"})
@@ -264,7 +278,8 @@ def sample_criteria(*, profile: PatientProfile, rng: np.random.Generator) -> Cri
     colours = _colours(profile.dx, table["colours"], structures, rng)
     if "moth-eaten border" in structures:
         border = max(border, 5)
-    field_of_view = max(float(rng.uniform(10.0, 15.0)), profile.diameter_mm / 0.8)
+    field_of_view = max(profile.diameter_mm / float(rng.uniform(*table["fill"])),
+                        MIN_FIELD_OF_VIEW_MM)
     slack = max(0.0, (field_of_view - profile.diameter_mm * 1.1) / 2)
     centre = tuple(float(v) for v in rng.uniform(-0.35, 0.35, 2) * slack)
     return Criteria(

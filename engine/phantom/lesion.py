@@ -17,6 +17,11 @@ from engine.phantom.criteria import BROWN_RAMP, COLOUR_RGB, PINK_CLASSES, Criter
 from engine.phantom.fields import Grid, composite, fractal_noise, smoothstep
 
 ANGLES = 360
+# How much the body hides the skin: keratinocyte tumours are faint and translucent pink,
+# vascular lesions dense red-purple, pigmented lesions in between.
+_BODY_OPACITY = {"akiec": (0.35, 0.55), "bcc": (0.3, 0.5), "vasc": (0.8, 0.95)}
+# How far a pigmented lesion listed as red turns pink at its rim (dermatofibromas most).
+_RED_TINT = {"df": 0.5}
 DEEP_RED = np.array((0.58, 0.14, 0.22), np.float32)
 _THETA = np.linspace(-np.pi, np.pi, ANGLES, endpoint=False, dtype=np.float32)
 
@@ -114,7 +119,10 @@ def build_outline(*, criteria: Criteria, grid: Grid, rng: np.random.Generator) -
     r = np.sqrt(u * u + v * v)
     rho = r / radius_table[index]
     softness = _softness_table(criteria, rng)[index]
-    ragged = fractal_noise(rng, rho.shape, 0.6 * grid.px_per_mm, octaves=2) * 0.25 * softness
+    # A fine raggedness of the edge that grows with the border's irregularity.
+    radius_px = criteria.diameter_mm / 2 * grid.px_per_mm
+    ragged = fractal_noise(rng, rho.shape, 0.3 * radius_px, octaves=2) * (
+        0.02 + 0.08 * criteria.border_irregularity)
     alpha = smoothstep(1.0 + softness / 2, 1.0 - softness / 2, rho + ragged)
     centre_px = grid.to_pixels(np.float32(criteria.centre_mm[0]), np.float32(criteria.centre_mm[1]))
     return Outline(u=u, v=v, rho=rho.astype(np.float32), theta=theta, alpha=alpha,
@@ -163,7 +171,7 @@ def _softness_table(criteria: Criteria, rng: np.random.Generator) -> np.ndarray:
     """Edge width per angle: abrupt sectors are sharp, the others fade over a wide band."""
     abrupt = np.zeros(8, bool)
     abrupt[rng.choice(8, size=criteria.border_segments, replace=False)] = True
-    widths = np.where(abrupt, rng.uniform(0.03, 0.06, 8), rng.uniform(0.25, 0.45, 8))
+    widths = np.where(abrupt, rng.uniform(0.08, 0.16, 8), rng.uniform(0.35, 0.65, 8))
     per_angle = np.repeat(widths, ANGLES // 8)
     kernel = np.ones(9, np.float32) / 9
     padded = np.concatenate([per_angle[-9:], per_angle, per_angle[:9]])
@@ -182,11 +190,15 @@ def paint_body(
         ramp = ["red"]
     density = _density(outline, criteria, rng)
     body = _ramp_colour(density, outline, ramp, rng)
-    texture = fractal_noise(rng, density.shape, 0.8 * outline.px_per_mm, octaves=2)
-    body *= (1.0 + 0.06 * texture)[..., None]
-    opacity = rng.uniform(0.55, 0.75) if pink else rng.uniform(0.85, 0.97)
-    periphery = 1.0 - rng.uniform(0.1, 0.3) * smoothstep(0.4, 1.1, outline.rho)
-    composite(image, body, outline.alpha * opacity * periphery)
+    if not pink and "red" in criteria.colours:  # erythema through the pigment, at the rim
+        tint = _RED_TINT.get(criteria.dx, 0.25) * smoothstep(0.1, 0.9, outline.rho)
+        composite(body, COLOUR_RGB["red"], tint)
+    texture = fractal_noise(rng, density.shape, 0.5 * outline.px_per_mm, octaves=2)
+    body *= (1.0 + 0.04 * texture)[..., None]
+    low, high = _BODY_OPACITY.get(criteria.dx, (0.85, 0.97))
+    # Pigment thins towards the rim, where the skin's pink shows through (a nevus's halo).
+    periphery = 1.0 - rng.uniform(0.15, 0.4) * smoothstep(0.3, 1.1, outline.rho)
+    composite(image, body, outline.alpha * rng.uniform(low, high) * periphery)
     return body
 
 
@@ -216,7 +228,7 @@ def _ramp_colour(
     inside = density[outline.alpha > 0.6]
     cumulative = np.cumsum(shares[::-1])[:-1]  # area above each threshold, darkest first
     thresholds = np.quantile(inside, 1.0 - cumulative)[::-1] if inside.size else [0.0]
-    transition = 0.15 * (inside.std() if inside.size else 1.0)
+    transition = 0.4 * (inside.std() if inside.size else 1.0)
     for colour, threshold in zip(colours[1:], thresholds, strict=True):
         composite(body, colour, smoothstep(threshold - transition, threshold + transition,
                                            density))

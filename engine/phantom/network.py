@@ -16,7 +16,7 @@ def regular_network(image: np.ndarray, scene: Scene) -> None:
     lines = mesh_lines(rng, scene.shape, cell, rng.uniform(0.28, 0.38))
     fade = smoothstep(1.05, 0.55, outline.rho) if scene.criteria.dx != "df" else (
         smoothstep(1.05, 0.7, outline.rho) * smoothstep(0.3, 0.65, outline.rho))
-    composite(image, scene.darker(0.45), lines * fade * outline.alpha * 0.8)
+    composite(image, scene.darker(0.5), lines * fade * outline.alpha * 0.5)
 
 
 def atypical_network(image: np.ndarray, scene: Scene) -> None:
@@ -26,7 +26,7 @@ def atypical_network(image: np.ndarray, scene: Scene) -> None:
     width = np.clip(0.45 + 0.18 * smooth_noise(rng, scene.shape, cell * 4), 0.2, 0.8)
     lines = mesh_lines(rng, scene.shape, cell, 1.0) ** (1.0 / width)
     patches = outline.region(rng, share=rng.uniform(0.45, 0.75), scale_mm=1.2, softness=0.15)
-    composite(image, scene.darker(0.75), np.clip(lines * patches * 0.95, 0, 1))
+    composite(image, scene.darker(0.7), np.clip(lines * patches * 0.65, 0, 1))
 
 
 def pseudo_network(image: np.ndarray, scene: Scene) -> None:
@@ -40,8 +40,8 @@ def pseudo_network(image: np.ndarray, scene: Scene) -> None:
                                                                     (x.size, 2))
     radii = np.abs(rng.normal(spacing * 0.2, spacing * 0.06, len(centres)))
     holes = spots(scene.shape, centres, radii, softness_px=0.5)
-    composite(image, scene.darker(0.3), outline.alpha * 0.35)
-    composite(image, scene.skin * 1.05, np.clip(holes, 0, 1) * outline.alpha * 0.75)
+    composite(image, scene.darker(0.3), outline.alpha * 0.25)
+    composite(image, scene.skin * 1.05, np.clip(holes, 0, 1) * outline.alpha * 0.3)
 
 
 def parallel_pattern(image: np.ndarray, scene: Scene, *, ridge: bool) -> None:
@@ -59,7 +59,7 @@ def parallel_pattern(image: np.ndarray, scene: Scene, *, ridge: bool) -> None:
         pattern = smoothstep(0.55, 0.9, wave)
         if rng.random() < 0.5:  # double furrow lines
             pattern = np.maximum(pattern, smoothstep(0.55, 0.9, -wave) * 0.7)
-    strength = 0.85 if ridge else 0.7
+    strength = 0.7 if ridge else 0.5
     composite(image, scene.darker(0.7), np.clip(pattern, 0, 1) * outline.alpha * strength)
 
 
@@ -76,5 +76,5 @@ def fissures(image: np.ndarray, scene: Scene) -> None:
     outline, rng = scene.outline, scene.rng
     lines = mesh_lines(rng, scene.shape, rng.uniform(0.6, 0.9) * outline.px_per_mm, 0.3)
     ridges = 1.0 - lines
-    composite(image, scene.darker(0.6), lines * outline.alpha * 0.7)
+    composite(image, scene.darker(0.5), lines * outline.alpha * 0.45)
     image *= (1.0 + 0.06 * ridges * outline.alpha)[..., None]

@@ -11,11 +11,12 @@ from engine.phantom.fields import blur, composite, polylines, spots
 from engine.profiles import PatientProfile
 from engine.vocabulary import ACRAL_SITES
 
-# Probability that hair is in the field, and how much, by site (male; female is lower).
-_HAIR_BY_SITE = {"scalp": (0.95, 25), "face": (0.45, 6), "ear": (0.3, 4), "neck": (0.4, 6),
-                 "chest": (0.55, 9), "back": (0.4, 6), "abdomen": (0.4, 6),
-                 "upper extremity": (0.45, 7), "lower extremity": (0.5, 8)}
-_HAIR_DEFAULT = (0.3, 5)
+# Probability that hair is in the field, and how much, by site (male; female is lower). Most
+# HAM10000 images show no hair or a few thin ones.
+_HAIR_BY_SITE = {"scalp": (0.8, 12), "face": (0.2, 3), "ear": (0.15, 2), "neck": (0.2, 3),
+                 "chest": (0.35, 4), "back": (0.2, 3), "abdomen": (0.2, 3),
+                 "upper extremity": (0.25, 3), "lower extremity": (0.3, 4)}
+_HAIR_DEFAULT = (0.15, 2)
 _FEMALE_HAIR_FACTOR = {"scalp": 1.0}
 
 
@@ -34,10 +35,10 @@ def hair_plan(profile: PatientProfile, rng: np.random.Generator) -> int:
 
 def draw_hair(image: np.ndarray, *, count: int, px_per_mm: float,
               rng: np.random.Generator) -> None:
-    """Long, gently curved dark hairs crossing the field."""
+    """Long, gently curved thin hairs crossing the field, dark brown to fair."""
     size = image.shape[0]
-    colour = np.array((0.16, 0.11, 0.09), np.float32) * rng.uniform(0.6, 1.6)
-    thickness = max(0.5, rng.uniform(0.04, 0.07) * px_per_mm)
+    colour = np.array((0.20, 0.14, 0.12), np.float32) * rng.uniform(0.7, 2.6)
+    thickness = min(max(0.4, rng.uniform(0.04, 0.08) * px_per_mm), 1.6 * size / 128)
     curves = []
     for _ in range(count):
         start = rng.uniform(-0.2, 1.2, 2) * size
@@ -48,29 +49,29 @@ def draw_hair(image: np.ndarray, *, count: int, px_per_mm: float,
         steps = np.stack([np.cos(turns), np.sin(turns)], 1) * length / 12
         curves.append(start + np.cumsum(steps, axis=0))
     coverage = polylines(image.shape[:2], curves, thickness, softness_px=0.4)
-    composite(image, colour, np.clip(coverage, 0, 1) * 0.9)
+    composite(image, colour, np.clip(coverage, 0, 1) * rng.uniform(0.5, 0.85))
 
 
 def draw_bubbles(image: np.ndarray, *, px_per_mm: float, rng: np.random.Generator) -> None:
     """Gel bubbles: thin bright rims with a dark inner edge and a specular highlight."""
     size = image.shape[0]
-    count = int(rng.integers(1, 7))
+    count = int(rng.integers(1, 4))
     centres = rng.uniform(0, size, (count, 2))
-    radii = rng.uniform(0.2, 1.4, count) * px_per_mm
-    rims = spots(image.shape[:2], centres, radii, 0.5) - spots(image.shape[:2], centres,
-                                                               radii * 0.85, 0.5)
-    image *= (1.0 - 0.25 * np.clip(rims, 0, 1))[..., None]
-    glints = spots(image.shape[:2], centres - radii[:, None] * 0.35, radii * 0.18, 0.8)
-    composite(image, (1.0, 1.0, 1.0), np.clip(glints, 0, 1) * 0.8)
+    radii = rng.uniform(0.3, 0.9, count) * px_per_mm
+    rims = spots(image.shape[:2], centres, radii, 0.7) - spots(image.shape[:2], centres,
+                                                               radii * 0.85, 0.7)
+    image *= (1.0 - 0.1 * np.clip(rims, 0, 1))[..., None]
+    glints = spots(image.shape[:2], centres - radii[:, None] * 0.35, radii * 0.15, 0.8)
+    composite(image, (1.0, 1.0, 1.0), np.clip(glints, 0, 1) * 0.4)
 
 
 def draw_glare(image: np.ndarray, *, px_per_mm: float, rng: np.random.Generator) -> None:
     """Specular reflections: a few soft white spots and a faint haze."""
     size = image.shape[0]
-    count = int(rng.integers(1, 5))
+    count = int(rng.integers(1, 4))
     coverage = spots(image.shape[:2], rng.uniform(0, size, (count, 2)),
-                     rng.uniform(0.1, 0.5, count) * px_per_mm, softness_px=1.5)
-    composite(image, (1.0, 1.0, 1.0), np.clip(coverage, 0, 1) * 0.6)
+                     rng.uniform(0.05, 0.25, count) * px_per_mm, softness_px=1.5)
+    composite(image, (1.0, 1.0, 1.0), np.clip(coverage, 0, 1) * 0.4)
 
 
 def draw_ruler(image: np.ndarray, *, px_per_mm: float, rng: np.random.Generator) -> None:
@@ -82,7 +83,7 @@ def draw_ruler(image: np.ndarray, *, px_per_mm: float, rng: np.random.Generator)
     for index, along in enumerate(positions):
         length = (0.12 if index % 5 == 0 else 0.06) * size
         curves.append(np.array([[along, offset], [along, offset + length]]))
-    coverage = polylines(image.shape[:2], curves, max(1.0, 0.08 * px_per_mm), 0.3)
+    coverage = polylines(image.shape[:2], curves, max(1.0, size / 160), 0.3)
     coverage = np.rot90(coverage, int(rng.integers(0, 4))).copy()
     composite(image, (0.08, 0.08, 0.09), np.clip(coverage, 0, 1) * 0.9)
 
@@ -99,14 +100,14 @@ def apply_field(image: np.ndarray, *, circular: bool, rng: np.random.Generator) 
         image *= (mask * (1 - 0.25 * np.clip(radius / edge, 0, 1) ** 4))[..., None]
         image += (1 - mask)[..., None] * np.float32(0.02)
     else:
-        strength = rng.uniform(0.0, 0.3)
+        strength = rng.uniform(0.05, 0.35)
         image *= (1.0 - strength * np.clip(radius - 0.6, 0, None) ** 2)[..., None]
 
 
 def finish(image: np.ndarray, *, rng: np.random.Generator) -> np.ndarray:
     """Defocus, white balance, sensor noise; returns uint8 RGB."""
-    image = blur(image, rng.uniform(0.4, 0.8) * image.shape[0] / 128)
-    image = image * rng.normal(1.0, 0.03, 3).astype(np.float32) * rng.uniform(0.95, 1.05)
+    image = blur(image, rng.uniform(0.25, 0.6) * image.shape[0] / 128)
+    image = image * rng.normal(1.0, 0.02, 3).astype(np.float32) * rng.uniform(0.95, 1.05)
     noise = rng.standard_normal(image.shape[:2]).astype(np.float32) * 0.012
     image = image + noise[..., None]
     return cv2.convertScaleAbs(np.clip(image, 0, 1), alpha=255.0)

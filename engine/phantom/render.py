@@ -21,10 +21,11 @@ from engine.profiles import PatientProfile
 from engine.vocabulary import ACRAL_SITES
 
 MIN_SIZE, MAX_SIZE = 32, 1024
-LESION_BLUR_MM = 0.04
+LESION_BLUR_MM = 0.03
 
-# Painting order: line patterns, then structureless areas over them, then discrete
-# structures, then vessels on top.
+# Painting order: line patterns, then pigmented areas over them, then a patch for each listed
+# colour no layer shows, then the white areas (so no later pigment hides them), then discrete
+# structures and vessels on top.
 _LINE_PATTERNS = {
     "regular pigment network": network.regular_network,
     "atypical pigment network": network.atypical_network,
@@ -36,12 +37,14 @@ _LINE_PATTERNS = {
 _AREAS = {
     "structureless area": areas.structureless_area,
     "irregular blotch": areas.irregular_blotch,
-    "regression structures": areas.regression_structures,
     "blue-whitish veil": areas.blue_whitish_veil,
-    "central white patch": areas.central_white_patch,
-    "scale": areas.scale,
     "red-purple lacunae": vessels.red_purple_lacunae,
     "ulceration": areas.ulceration,
+}
+_WHITE_AREAS = {
+    "regression structures": areas.regression_structures,
+    "central white patch": areas.central_white_patch,
+    "scale": areas.scale,
 }
 _DISCRETE = {
     "dots": structures.dots,
@@ -60,7 +63,8 @@ _DISCRETE = {
     "comma vessels": vessels.comma_vessels,
     "atypical vessels": vessels.atypical_vessels,
 }
-_OPTIONAL_ARTEFACTS = {"bubbles": 0.2, "glare": 0.12, "ruler": 0.1, "circular field": 0.15}
+# Share of images with each optional artefact (HAM10000: bubbles and rulers are rare).
+_OPTIONAL_ARTEFACTS = {"bubbles": 0.05, "glare": 0.08, "ruler": 0.03, "circular field": 0.1}
 
 
 def render(
@@ -105,9 +109,10 @@ def _paint_lesion(image: np.ndarray, *, criteria: Criteria, grid: Grid, tone: np
             if name in present:
                 painter(image, scene)
     areas.colour_patches(image, scene, _colours_without_layer(criteria))
-    for name, painter in _DISCRETE.items():
-        if name in present:
-            painter(image, scene)
+    for painters in (_WHITE_AREAS, _DISCRETE):
+        for name, painter in painters.items():
+            if name in present:
+                painter(image, scene)
 
 
 def _colours_without_layer(criteria: Criteria) -> tuple[str, ...]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import numpy as np
 
 from engine.phantom.criteria import COLOUR_RGB
-from engine.phantom.fields import composite, polylines, spots
+from engine.phantom.fields import blur, composite, polylines, spots
 from engine.phantom.lesion import Scene
 
 DARK_BROWN = np.array(COLOUR_RGB["dark brown"], np.float32)
 BLACK = np.array(COLOUR_RGB["black"], np.float32)
 BLUE_GREY = np.array(COLOUR_RGB["blue-grey"], np.float32)
+NEST_BLUE = np.array((0.42, 0.48, 0.58), np.float32)
 
 
 def _sizes_px(scene: Scene, mean_mm: float, spread: float, count: int) -> np.ndarray:
@@ -29,8 +30,8 @@ def dots(image: np.ndarray, scene: Scene) -> None:
     count = _area_count(scene, 1.5, 8, 60)
     points = scene.outline.random_points(scene.rng, count, rho_high=0.6)
     coverage = spots(scene.shape, scene.outline.to_pixels(*points.T),
-                     _sizes_px(scene, 0.05, 0.15, count), softness_px=0.4)
-    composite(image, DARK_BROWN * 0.8, np.clip(coverage, 0, 1) * 0.9)
+                     _sizes_px(scene, 0.04, 0.15, count), softness_px=0.5)
+    composite(image, DARK_BROWN * 0.8, np.clip(coverage, 0, 1) * 0.65)
 
 
 def irregular_dots(image: np.ndarray, scene: Scene) -> None:
@@ -45,8 +46,8 @@ def irregular_dots(image: np.ndarray, scene: Scene) -> None:
     shades = [BLACK, DARK_BROWN, BLUE_GREY * 0.8]
     for index, colour in enumerate(shades):
         chosen = slice(index, None, len(shades))
-        coverage = spots(scene.shape, pixels[chosen], radii[chosen], softness_px=0.4)
-        composite(image, colour, np.clip(coverage, 0, 1) * 0.9)
+        coverage = spots(scene.shape, pixels[chosen], radii[chosen], softness_px=0.5)
+        composite(image, colour, np.clip(coverage, 0, 1) * 0.75)
 
 
 def globules(image: np.ndarray, scene: Scene) -> None:
@@ -57,8 +58,8 @@ def globules(image: np.ndarray, scene: Scene) -> None:
     else:
         points = scene.outline.random_points(scene.rng, count, rho_high=0.85)
     coverage = spots(scene.shape, scene.outline.to_pixels(*points.T),
-                     _sizes_px(scene, 0.13, 0.15, count), softness_px=0.7)
-    composite(image, scene.darker(0.6), np.clip(coverage, 0, 1) * 0.9)
+                     _sizes_px(scene, 0.12, 0.15, count), softness_px=0.9)
+    composite(image, scene.darker(0.55), np.clip(coverage, 0, 1) * 0.75)
 
 
 def irregular_globules(image: np.ndarray, scene: Scene) -> None:
@@ -70,8 +71,10 @@ def irregular_globules(image: np.ndarray, scene: Scene) -> None:
     pixels = scene.outline.to_pixels(*points.T)
     radii = _sizes_px(scene, 0.15, 0.6, count)
     half = count // 2
-    composite(image, BLACK * 1.3, np.clip(spots(scene.shape, pixels[:half], radii[:half]), 0, 1))
-    composite(image, DARK_BROWN, np.clip(spots(scene.shape, pixels[half:], radii[half:]), 0, 1))
+    dark = spots(scene.shape, pixels[:half], radii[:half], softness_px=0.9)
+    brown = spots(scene.shape, pixels[half:], radii[half:], softness_px=0.9)
+    composite(image, BLACK * 1.3, np.clip(dark, 0, 1) * 0.8)
+    composite(image, DARK_BROWN, np.clip(brown, 0, 1) * 0.85)
 
 
 def _streaks(image: np.ndarray, scene: Scene, *, angles: np.ndarray, bulbous: bool) -> None:
@@ -86,13 +89,13 @@ def _streaks(image: np.ndarray, scene: Scene, *, angles: np.ndarray, bulbous: bo
         theta = angle + wobble
         r = start + (end - start) * steps
         curves.append(outline.to_pixels(r * np.cos(theta), r * np.sin(theta)))
-    thickness = max(1.0, 0.12 * outline.px_per_mm)
+    thickness = float(np.clip(0.08 * outline.px_per_mm, 1.0, 2.0))
     coverage = polylines(scene.shape, curves, thickness, softness_px=0.5)
     if bulbous:
         tips = np.array([curve[-1] for curve in curves])
         coverage = np.maximum(coverage, spots(scene.shape, tips, np.full(len(tips),
                                                                          thickness * 1.1)))
-    composite(image, scene.darker(0.85), np.clip(coverage, 0, 1) * 0.95)
+    composite(image, scene.darker(0.8), np.clip(blur(coverage, 0.5), 0, 1) * 0.8)
 
 
 def regular_streaks(image: np.ndarray, scene: Scene) -> None:
@@ -131,7 +134,7 @@ def ovoid_nests(image: np.ndarray, scene: Scene) -> None:
     points = scene.outline.random_points(scene.rng, count, rho_high=0.75)
     lengths = scene.rng.uniform(0.5, 1.1, count) * min(1.0, scene.outline.radius_mm / 3)
     coverage = _ovals(scene, points, np.maximum(lengths, 0.35))
-    composite(image, BLUE_GREY * 0.95, np.clip(coverage, 0, 1) * 0.9)
+    composite(image, NEST_BLUE, np.clip(blur(coverage, 0.6), 0, 1) * 0.85)
 
 
 def leaf_like_areas(image: np.ndarray, scene: Scene) -> None:
@@ -142,7 +145,8 @@ def leaf_like_areas(image: np.ndarray, scene: Scene) -> None:
     points = np.stack([radius * np.cos(angles), radius * np.sin(angles)], axis=1)
     lengths = np.full(len(angles), 0.22 * scene.outline.radius_mm)
     coverage = _ovals(scene, points, lengths)
-    composite(image, BLUE_GREY * 0.85 + DARK_BROWN * 0.15, np.clip(coverage, 0, 1) * 0.9)
+    composite(image, BLUE_GREY * 0.85 + DARK_BROWN * 0.15,
+              np.clip(blur(coverage, 0.6), 0, 1) * 0.75)
 
 
 def milia_like_cysts(image: np.ndarray, scene: Scene) -> None:
@@ -150,8 +154,8 @@ def milia_like_cysts(image: np.ndarray, scene: Scene) -> None:
     count = _area_count(scene, 0.25, 3, 18)
     points = scene.outline.random_points(scene.rng, count, rho_high=0.85)
     coverage = spots(scene.shape, scene.outline.to_pixels(*points.T),
-                     _sizes_px(scene, 0.12, 0.4, count), softness_px=0.9)
-    composite(image, (0.98, 0.96, 0.86), np.clip(coverage * 1.3, 0, 1) * 0.9)
+                     _sizes_px(scene, 0.08, 0.4, count), softness_px=0.8)
+    composite(image, (0.96, 0.94, 0.86), np.clip(coverage * 1.3, 0, 1) * 0.7)
 
 
 def comedo_like_openings(image: np.ndarray, scene: Scene) -> None:

@@ -10,7 +10,7 @@ from engine.phantom.lesion import Scene
 
 VESSEL_RED = np.array((0.72, 0.08, 0.18), np.float32)
 PALE_RED = np.array((0.80, 0.25, 0.32), np.float32)
-LACUNA_REDS = np.array([(0.62, 0.10, 0.24), (0.50, 0.08, 0.26), (0.70, 0.14, 0.26)], np.float32)
+LACUNA_REDS = np.array([(0.62, 0.16, 0.34), (0.48, 0.12, 0.30), (0.68, 0.20, 0.34)], np.float32)
 
 
 def _branch(rng: np.random.Generator, start: np.ndarray, heading: float, length: float,
@@ -34,35 +34,35 @@ def arborizing_vessels(image: np.ndarray, scene: Scene) -> None:
     """Sharp, bright red, tree-like branching vessels of decreasing calibre."""
     outline, rng = scene.outline, scene.rng
     segments: list = []
-    for _ in range(int(rng.integers(2, 5))):
+    for _ in range(int(rng.integers(1, 4))):
         start = outline.random_points(rng, 1, rho_high=0.6)[0]
         _branch(rng, start, rng.uniform(-np.pi, np.pi), outline.radius_mm * rng.uniform(0.5, 0.9),
                 2, segments)
-    trunk_px = max(1.0, 0.1 * outline.px_per_mm)
+    trunk_px = float(np.clip(0.06 * outline.px_per_mm, 0.6, 1.6))
     for depth in (2, 1, 0):
         curves = [outline.to_pixels(*points.T) for d, points in segments if d == depth]
-        coverage = polylines(scene.shape, curves, trunk_px * (0.55 + 0.25 * depth), 0.35)
-        composite(image, VESSEL_RED, np.clip(coverage, 0, 1) * outline.alpha * 0.95)
+        coverage = polylines(scene.shape, curves, trunk_px * (0.5 + 0.25 * depth), 0.35)
+        composite(image, VESSEL_RED, np.clip(coverage, 0, 1) * outline.alpha * 0.8)
 
 
 def dotted_vessels(image: np.ndarray, scene: Scene) -> None:
     """Tiny red dots spread evenly over the lesion."""
     outline, rng = scene.outline, scene.rng
-    count = int(np.clip(rng.poisson(4 * outline.radius_mm**2), 15, 150))
+    count = int(np.clip(rng.poisson(2 * outline.radius_mm**2), 10, 80))
     points = outline.random_points(rng, count, rho_high=0.9)
-    coverage = spots(scene.shape, outline.to_pixels(*points.T), np.full(count, 0.6), 0.4)
-    composite(image, VESSEL_RED, np.clip(coverage * 1.4, 0, 1) * 0.9)
+    coverage = spots(scene.shape, outline.to_pixels(*points.T), np.full(count, 0.55), 0.5)
+    composite(image, VESSEL_RED, np.clip(coverage * 1.4, 0, 1) * 0.6)
 
 
 def glomerular_vessels(image: np.ndarray, scene: Scene) -> None:
     """Coiled capillaries: clusters of tight red dots, often in rows."""
     outline, rng = scene.outline, scene.rng
-    clusters = int(np.clip(rng.poisson(1.2 * outline.radius_mm**2), 5, 40))
+    clusters = int(np.clip(rng.poisson(0.6 * outline.radius_mm**2), 4, 25))
     centres = outline.random_points(rng, clusters, rho_high=0.85)
     offsets = rng.normal(0, 0.07, (clusters, 5, 2))
     points = (centres[:, None, :] + offsets).reshape(-1, 2)
-    coverage = spots(scene.shape, outline.to_pixels(*points.T), np.full(len(points), 0.55), 0.4)
-    composite(image, VESSEL_RED, np.clip(coverage * 1.3, 0, 1) * 0.9)
+    coverage = spots(scene.shape, outline.to_pixels(*points.T), np.full(len(points), 0.5), 0.5)
+    composite(image, VESSEL_RED, np.clip(coverage * 1.3, 0, 1) * 0.6)
 
 
 def comma_vessels(image: np.ndarray, scene: Scene) -> None:
@@ -110,5 +110,5 @@ def red_purple_lacunae(image: np.ndarray, scene: Scene) -> None:
     shades = rng.integers(0, len(LACUNA_REDS), count)
     for shade in range(len(LACUNA_REDS)):
         chosen = shades == shade
-        coverage = spots(scene.shape, pixels[chosen], radii[chosen], softness_px=0.5)
-        composite(image, LACUNA_REDS[shade], np.clip(coverage, 0, 1) * outline.alpha * 0.95)
+        coverage = spots(scene.shape, pixels[chosen], radii[chosen], softness_px=0.8)
+        composite(image, LACUNA_REDS[shade], np.clip(coverage, 0, 1) * outline.alpha * 0.8)

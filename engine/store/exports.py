@@ -48,7 +48,9 @@ def answers_csv(*, session: Session, actor: Actor, quiz_id: int) -> str:
         .order_by(Attempt.id, Item.position)
     ).all()
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF rows (RFC 4180): the writer then quotes any cell holding a CR or LF, so a name with
+    # a carriage return cannot start a new row whose first cell a spreadsheet would run
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(ANSWER_COLUMNS)
     for attempt, trainee, answer, item in rows:
         values = (

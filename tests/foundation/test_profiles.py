@@ -1,12 +1,14 @@
 """The profile prior reproduces HAM10000 and the sampler does what its arguments say."""
 
 from collections import Counter
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from engine.profiles import PatientProfile, ProfileSampler, profiles_to_frame
 from engine.vocabulary import AGE_BINS, DIAGNOSES, SITES, normalise_sex, normalise_site
+
 
 @pytest.fixture(scope="module")
 def sampler():
