@@ -112,9 +112,9 @@ _CLASS_TABLES: dict[str, dict] = {
     "bcc": {
         "asymmetry": (0.25, 0.35, 0.4), "abrupt": 2.5, "irregularity": (0.2, 0.8),
         "fill": (0.4, 0.75),
-        "structures": {"arborizing vessels": 0.75, "blue-grey ovoid nests": 0.3,
-                       "leaf-like areas": 0.1, "ulceration": 0.2, "structureless area": 0.5,
-                       "dots": 0.1},
+        "structures": {"arborizing vessels": 0.75, "blue-grey ovoid nests": 0.35,
+                       "leaf-like areas": 0.12, "ulceration": 0.25, "structureless area": 0.5,
+                       "dots": 0.15},
         "colours": {"blue-grey": 0.15, "white": 0.25, "dark brown": 0.2, "light brown": 0.2},
     },
     "akiec": {
@@ -122,7 +122,7 @@ _CLASS_TABLES: dict[str, dict] = {
         "fill": (0.55, 0.85),
         "structures": {"pseudo-network": 0.55, "scale": 0.55, "glomerular vessels": 0.3,
                        "dotted vessels": 0.25, "structureless area": 0.6},
-        "colours": {"light brown": 0.65, "dark brown": 0.1},
+        "colours": {"light brown": 0.4, "dark brown": 0.1},
     },
     "vasc": {
         "asymmetry": (0.55, 0.35, 0.1), "abrupt": 6.0, "irregularity": (0.0, 0.3),

@@ -19,7 +19,7 @@ from engine.phantom.fields import Grid, composite, fractal_noise, smoothstep
 ANGLES = 360
 # How much the body hides the skin: keratinocyte tumours are faint and translucent pink,
 # vascular lesions dense red-purple, pigmented lesions in between.
-_BODY_OPACITY = {"akiec": (0.35, 0.55), "bcc": (0.3, 0.5), "vasc": (0.8, 0.95)}
+_BODY_OPACITY = {"akiec": (0.35, 0.55), "bcc": (0.35, 0.55), "vasc": (0.8, 0.95)}
 # How far a pigmented lesion listed as red turns pink at its rim (dermatofibromas most).
 _RED_TINT = {"df": 0.5}
 DEEP_RED = np.array((0.58, 0.14, 0.22), np.float32)

@@ -7,32 +7,9 @@ import numpy as np
 import pytest
 
 from engine.phantom import render
+from engine.phantom.measure import lesion_mask
 from engine.profiles import ProfileSampler
 from engine.vocabulary import DIAGNOSES
-
-
-def lesion_mask(image: np.ndarray) -> np.ndarray:
-    """Pixels that differ from the skin (median of the image's outer ring), Otsu threshold,
-    largest connected part."""
-    pixels = cv2.GaussianBlur(image, (0, 0), 1.0).astype(np.float32)
-    ring = np.concatenate([pixels[:4].reshape(-1, 3), pixels[-4:].reshape(-1, 3),
-                           pixels[:, :4].reshape(-1, 3), pixels[:, -4:].reshape(-1, 3)])
-    distance = np.linalg.norm(pixels - np.median(ring, axis=0), axis=-1)
-    scaled = np.clip(distance * 255 / max(distance.max(), 1), 0, 255).astype(np.uint8)
-    _, mask = cv2.threshold(scaled, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
-    if count < 2:
-        return np.zeros(mask.shape, bool)
-    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    return _filled(labels == largest)
-
-
-def _filled(mask: np.ndarray) -> np.ndarray:
-    """The mask with its holes filled (everything not reachable from the image border)."""
-    outside = np.pad(~mask, 1, constant_values=True).astype(np.uint8)
-    cv2.floodFill(outside, None, (0, 0), 2)
-    return (outside[1:-1, 1:-1] != 2)
 
 
 def feret_diameter_px(mask: np.ndarray) -> float:
@@ -43,7 +20,12 @@ def feret_diameter_px(mask: np.ndarray) -> float:
 
 
 def colour_classes(image: np.ndarray) -> dict[str, np.ndarray]:
-    """Masks of the six dermoscopic colours by simple rules on hue and lightness."""
+    """Masks of the six dermoscopic colours by simple rules on hue and lightness.
+
+    Red needs blue at least level with green (pink-red to purple): since version 2.0 browns
+    are redder, as under a dermoscope, and where they thin into pink skin at the rim they
+    reach r - g > 0.18 while blue stays below green; the former bound (b > g - 0.05) read
+    that rim as red."""
     smooth = cv2.medianBlur(image, 3).astype(np.float32) / 255
     r, g, b = smooth[..., 0], smooth[..., 1], smooth[..., 2]
     lightness = smooth.mean(-1)
@@ -51,7 +33,7 @@ def colour_classes(image: np.ndarray) -> dict[str, np.ndarray]:
     white = (lightness > 0.78) & (spread < 0.14)
     black = ~white & (lightness < 0.17)
     blue = ~white & ~black & (b > r + 0.03)
-    red = ~white & ~black & ~blue & (b > g - 0.05) & (r > g + 0.18)
+    red = ~white & ~black & ~blue & (b > g - 0.02) & (r > g + 0.18)
     brown = ~white & ~black & ~blue & ~red & (r > g) & (g > b)
     return {"white": white, "black": black, "blue-grey": blue, "red": red,
             "dark brown": brown & (lightness < 0.36), "light brown": brown & (lightness >= 0.36)}
