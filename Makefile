@@ -29,8 +29,12 @@ test: $(STAMP) system-deps
 lint: $(STAMP)
 	$(VENV)/bin/ruff check engine app tests bench
 
+# Each prints its figures beside a baseline measured in the same run. The phantom fidelity and
+# statistics scripts compare with real images and take their folder: see docs/phantoms.md.
+BENCHMARKS := datasets phantom train quiz store evaluation app load
+
 bench: $(STAMP)
-	for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	for name in $(BENCHMARKS); do echo "== bench/$$name.py"; $(PY) bench/$$name.py || exit 1; done
 
 train-default: $(STAMP)
 	scripts/train-default.sh
