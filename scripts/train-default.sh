@@ -8,10 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 LESIONLAB=.venv/bin/lesionlab
-N=${N:-6000}
+N=${N:-12000}
 GAN_STEPS=${GAN_STEPS:-2000}
 DECONV_STEPS=${DECONV_STEPS:-1500}
-DATA=data/phantom-128
+DATA=data/phantom-v2-128
 mkdir -p data runs
 
 if [ ! -d "$DATA" ]; then
