@@ -121,3 +121,17 @@ def go_to(page, title: str) -> None:
     """Follow a menu link in the sidebar, keeping the session."""
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
     settle(page)
+
+
+def join(page, code: str) -> None:
+    go_to(page, "Practice")
+    page.get_by_label("Join code from your educator").fill(code)
+    page.get_by_role("button", name="Join quiz").click()
+    settle(page)
+
+
+def answer(page) -> None:
+    page.get_by_text("Malignant", exact=True).first.click()
+    page.get_by_text("Excise / biopsy", exact=True).click()
+    page.get_by_role("button", name="Submit answer").click()
+    settle(page)

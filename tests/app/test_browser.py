@@ -7,8 +7,10 @@ import re
 import pytest
 from browser_support import (
     PASSWORD,
+    answer,
     chromium,
     go_to,
+    join,
     open_app,
     settle,
     sign_in,
@@ -27,20 +29,6 @@ def served(tmp_path_factory):
     with streamlit_server(data_dir=data_dir, models_dir=models_dir,
                           log=data_dir / "streamlit.log") as server, chromium() as browser:
         yield server, browser, codes
-
-
-def join(page, code: str) -> None:
-    go_to(page, "Practice")
-    page.get_by_label("Join code from your educator").fill(code)
-    page.get_by_role("button", name="Join quiz").click()
-    settle(page)
-
-
-def answer(page) -> None:
-    page.get_by_text("Malignant", exact=True).first.click()
-    page.get_by_text("Excise / biopsy", exact=True).click()
-    page.get_by_role("button", name="Submit answer").click()
-    settle(page)
 
 
 def test_trainee_takes_a_five_case_quiz_and_sees_the_score(served):

@@ -1,5 +1,5 @@
-"""Steps the browser tests share: sign in as a guest, join, answer, and look for script that
-ran."""
+"""Steps the reliability browser tests share: sign in as a guest and look for script that ran
+(joining and answering come from the app tests' browser_support)."""
 
 from __future__ import annotations
 
@@ -18,18 +18,6 @@ def guest(app, name: str):
     return page
 
 
-def join(page, code: str) -> None:
-    go_to(page, "Practice")
-    page.get_by_label("Join code from your educator").fill(code)
-    page.get_by_role("button", name="Join quiz").click()
-    settle(page)
-
-
-def answer(page) -> None:
-    page.get_by_text("Malignant", exact=True).first.click()
-    page.get_by_text("Excise / biopsy", exact=True).click()
-    page.get_by_role("button", name="Submit answer").click()
-    settle(page)
 
 
 def assert_no_script_ran(page) -> None:

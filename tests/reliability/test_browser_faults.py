@@ -5,8 +5,8 @@ first unanswered case."""
 from __future__ import annotations
 
 import pytest
-from browser_steps import answer, guest, join
-from browser_support import go_to, settle
+from browser_steps import guest
+from browser_support import answer, go_to, join, settle
 from sqlalchemy import func, select
 
 from engine.services.runtime import RuntimeConfig, open_runtime

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_steps import answer, assert_no_script_ran, guest, join
-from browser_support import PASSWORD, go_to, open_app, settle, sign_in
+from browser_steps import assert_no_script_ran, guest
+from browser_support import PASSWORD, answer, go_to, join, open_app, settle, sign_in
 from payloads import IMAGE_NAME, SCRIPT_TITLE, SECRETS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
