@@ -1,6 +1,6 @@
 """The figure of docs/phantoms.md: per diagnosis, real HAM10000 samples beside phantoms.
 
-    .venv/bin/python bench/phantom_gallery.py --real ../shared/data/ham10000/sample \
+    .venv/bin/python scripts/phantom_gallery.py --real ../shared/data/ham10000/sample \
         --out docs/images/phantoms/gallery.jpg
 """
 
