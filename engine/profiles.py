@@ -26,6 +26,7 @@ from engine.vocabulary import (
     SITES,
     SKIN_TYPES,
     UNKNOWN,
+    age_bin,
     normalise_sex,
     normalise_site,
 )
@@ -379,12 +380,10 @@ def _checked_dx(value) -> str:
 
 
 def _age_level(value) -> int | None:
+    """A metadata age (years, possibly missing) -> its 5-year bin, or None when missing."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
         return None
-    years = float(value)
-    if not 0 <= years <= 120:
-        raise ValueError(f"age {value!r} is out of range 0-120")
-    return int(min(AGE_BINS[-1], (years // AGE_BIN_YEARS) * AGE_BIN_YEARS))
+    return age_bin(float(value))
 
 
 _COLUMN_ALIASES = {
