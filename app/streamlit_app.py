@@ -1,13 +1,16 @@
 """LesionLab's Streamlit entry point: session, sidebar and the menu built from the user's role.
 
 Pages live in app_pages/; logic lives in engine/. Every page is reached through
-st.navigation, so a page missing from a role's menu cannot be opened by that role.
+st.navigation, so a page missing from a role's menu cannot be opened by that role. A refusal by
+the store (say, a session naming someone else's attempt) is shown as a message, not a traceback.
 """
 
 import streamlit as st
 from ui.i18n import language_picker, t
 from ui.navigation import menu_for
 from ui.session import current_actor, demo_banner, sign_out
+
+from engine.store.roles import PermissionDenied
 
 st.set_page_config(page_title="LesionLab", page_icon="🔬", layout="wide")
 
@@ -29,4 +32,7 @@ with st.sidebar:
                   icon=":material/logout:")
     st.caption(t("theme.hint"))
 
-page.run()
+try:
+    page.run()
+except PermissionDenied as refusal:
+    st.error(t("session.refused", reason=str(refusal)), icon=":material/block:")

@@ -30,8 +30,10 @@ train deconv-128 deconv "$DECONV_STEPS"
 
 for name in gan-128 deconv-128; do
   mkdir -p "models/$name"
-  cp "runs/$name/generator.keras" "runs/$name/config.json" "runs/$name/metrics.json" \
-    "models/$name/"
+  sampling=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["sampling_file"])' \
+    "runs/$name/config.json")
+  rm -f "models/$name"/generator*.keras
+  cp "runs/$name/$sampling" "runs/$name/config.json" "runs/$name/metrics.json" "models/$name/"
 done
 echo "copied the checkpoints into models/; write the step count and time into each card.md"
 "$PY" scripts/model_grids.py

@@ -1,9 +1,13 @@
 """Checkpoint folders: atomic `.keras` writes and the `config.json` that describes them.
 
 A folder holds `train_state.keras` (the whole training model with both optimizers, for
-`--resume`), `generator.keras` (the sampling model alone, what is shipped) and `config.json`
-(everything needed to rebuild and use the model). Each file is written to a temporary name and
-moved into place with `os.replace`, so a crash mid-write leaves the previous checkpoint intact.
+`--resume`), the sampling model alone (what is shipped, `generator-<checksum>.keras`) and
+`config.json` (everything needed to rebuild and use the model, including which sampling file
+is current). Each file is written to a temporary name and moved into place with `os.replace`,
+so a crash mid-write leaves the previous checkpoint intact. The sampling file is named by its
+checksum because two files cannot be replaced in one step: a new sampling file lands beside
+the old one, then `config.json` switches to it, and only then is the old one removed; a crash
+at any point leaves a `config.json` whose sampling file is there and matches.
 """
 
 from __future__ import annotations
@@ -12,13 +16,15 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import keras
 
 FORMAT_VERSION = 1
 TRAIN_STATE_FILE = "train_state.keras"
-SAMPLING_FILE = "generator.keras"
+SAMPLING_PREFIX = "generator"
+SAMPLING_NAME = re.compile(rf"{SAMPLING_PREFIX}(-[0-9a-f]{{12}})?\.keras")
 CONFIG_FILE = "config.json"
 KINDS = ("gan", "deconv")
 
@@ -56,16 +62,32 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _save_sampling_file(sampling_model: keras.Model, folder: Path) -> tuple[str, str]:
+    """Save the sampling model under its checksum's name; returns (file name, checksum)."""
+    temporary = _temporary_path(folder / f"{SAMPLING_PREFIX}.keras")
+    try:
+        sampling_model.save(temporary)
+        checksum = file_sha256(temporary)
+        name = f"{SAMPLING_PREFIX}-{checksum[:12]}.keras"
+        os.replace(temporary, folder / name)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    return name, checksum
+
+
 def write_sampling_checkpoint(sampling_model: keras.Model, folder: Path, *, config: dict,
                               step: int) -> dict:
-    """Write the sampling model and then config.json (with its checksum) into `folder`."""
-    atomic_save_model(sampling_model, folder / SAMPLING_FILE)
-    checksum = file_sha256(folder / SAMPLING_FILE)
+    """Write a new sampling file, then config.json naming it, then remove the replaced files."""
+    name, checksum = _save_sampling_file(sampling_model, folder)
     written = {**config, "format_version": FORMAT_VERSION, "step": step,
-               "sampling_file": SAMPLING_FILE, "sampling_sha256": checksum,
+               "sampling_file": name, "sampling_sha256": checksum,
                "version": f"{step}-{checksum[:10]}",
                "keras_version": keras.__version__}
     atomic_write_json(folder / CONFIG_FILE, written)
+    for stale in folder.glob(f"{SAMPLING_PREFIX}*.keras"):
+        if stale.name != name and SAMPLING_NAME.fullmatch(stale.name):
+            stale.unlink(missing_ok=True)
     return written
 
 
@@ -98,4 +120,12 @@ def read_config(folder: Path) -> dict:
             "LesionLab release it was made with")
     if config.get("kind") not in KINDS:
         raise ValueError(f"{path}: kind {config.get('kind')!r} must be one of {', '.join(KINDS)}")
+    if not SAMPLING_NAME.fullmatch(str(config.get("sampling_file"))):
+        raise ValueError(f"{path}: sampling_file {config.get('sampling_file')!r} is not a "
+                         f"sampling checkpoint name ({SAMPLING_PREFIX}-<checksum>.keras)")
     return config
+
+
+def sampling_path(folder: Path) -> Path:
+    """The current sampling file of a checkpoint folder, as its config.json names it."""
+    return Path(folder) / read_config(folder)["sampling_file"]

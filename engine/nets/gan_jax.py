@@ -5,7 +5,7 @@ TensorFlow. Keras 3 runs the same networks (`engine.nets.gan_networks`) on JAX, 
 generator it saves loads on TensorFlow. `train_on_jax` is the JAX twin of
 `ConditionalGAN.train_step`: the same losses, lazy R1, DiffAugment and moving average of the
 generator, with `jax.grad` in place of `tf.GradientTape`. It writes the checkpoint folder that
-`LesionGenerator` loads (generator.keras, config.json, metrics.json, log.csv, sample grids).
+`LesionGenerator` loads (sampling file, config.json, metrics.json, log.csv, sample grids).
 A GPU run is short, so it has no resume: it starts again from its seed.
 
 KERAS_BACKEND=jax must be set before Keras is first imported.

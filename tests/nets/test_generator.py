@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from engine.cli import app
 from engine.generator import LesionGenerator
-from engine.nets.checkpoints import CONFIG_FILE, SAMPLING_FILE
+from engine.nets.checkpoints import CONFIG_FILE, sampling_path
 from engine.profiles import ProfileSampler
 
 
@@ -72,8 +72,14 @@ def test_mismatched_checkpoints_are_refused_with_a_clear_message(gan_run, tmp_pa
     with pytest.raises(ValueError, match="does not match its config.json"):
         LesionGenerator.load(folder)
 
+    outside = {**config, "sampling_file": "../elsewhere/generator.keras"}
+    (folder / CONFIG_FILE).write_text(json.dumps(outside))
+    with pytest.raises(ValueError, match="not a sampling checkpoint name"):
+        LesionGenerator.load(folder)
+
     (folder / CONFIG_FILE).write_text(json.dumps(config))
-    (folder / SAMPLING_FILE).write_bytes((folder / SAMPLING_FILE).read_bytes() + b"x")
+    weights_file = sampling_path(folder)
+    weights_file.write_bytes(weights_file.read_bytes() + b"x")
     with pytest.raises(ValueError, match="checksum"):
         LesionGenerator.load(folder)
 

@@ -13,7 +13,7 @@ import pytest
 
 from engine.generator import LesionGenerator
 from engine.nets import checkpoints
-from engine.nets.checkpoints import CONFIG_FILE, SAMPLING_FILE, TRAIN_STATE_FILE, file_sha256
+from engine.nets.checkpoints import CONFIG_FILE, TRAIN_STATE_FILE, file_sha256, sampling_path
 from engine.training import (
     TrainConfig,
     TrainingDiverged,
@@ -36,7 +36,7 @@ def test_resumed_run_ends_where_the_uninterrupted_run_ends(tmp_path, data, gan_c
     assert json.loads((tmp_path / CONFIG_FILE).read_text())["step"] == 3
     resumed = train(gan_config, data, tmp_path, resume=True, options=quiet)
     assert resumed.step == 6
-    for whole, pieced in zip(weights(folder / SAMPLING_FILE), weights(tmp_path / SAMPLING_FILE),
+    for whole, pieced in zip(weights(sampling_path(folder)), weights(sampling_path(tmp_path)),
                              strict=True):
         np.testing.assert_allclose(whole, pieced, atol=1e-6)
     with open(tmp_path / "log.csv") as handle:
@@ -50,7 +50,8 @@ def test_run_folder_holds_checkpoint_config_logs_and_metrics(gan_run, data):
     config = json.loads((folder / CONFIG_FILE).read_text())
     assert config["step"] == 6 and config["kind"] == "gan"
     assert config["data"]["fingerprint"] == data.fingerprint()
-    assert config["sampling_sha256"] == file_sha256(folder / SAMPLING_FILE)
+    assert config["sampling_sha256"] == file_sha256(sampling_path(folder))
+    assert [p.name for p in folder.glob("generator*.keras")] == [config["sampling_file"]]
     assert set(result.metrics) >= {"d_loss", "g_loss", "r1", "d_real", "d_fake"}
     metrics = json.loads((folder / "metrics.json").read_text())
     assert metrics["training"]["steps"] == 6
@@ -97,7 +98,8 @@ def test_nan_stops_the_run_and_keeps_the_last_good_checkpoint(tmp_path, data, ti
 def test_an_interrupted_save_leaves_the_previous_checkpoint_loadable(
         tmp_path, monkeypatch, gan_run, data, gan_config):
     folder, _ = gan_run
-    before = {name: file_sha256(folder / name) for name in (TRAIN_STATE_FILE, SAMPLING_FILE)}
+    before = {path: file_sha256(path) for path in (folder / TRAIN_STATE_FILE,
+                                                    sampling_path(folder))}
     model = build_model(gan_config, condition_dim=data.encoder.dim)
 
     def crash(source, target):
@@ -107,7 +109,7 @@ def test_an_interrupted_save_leaves_the_previous_checkpoint_loadable(
     with pytest.raises(OSError, match="disk full"):
         checkpoints.save_checkpoint(model, folder, config={"kind": "gan"})
     monkeypatch.undo()
-    assert {name: file_sha256(folder / name) for name in before} == before
+    assert {path: file_sha256(path) for path in before} == before
     assert not [p for p in folder.iterdir() if "partial" in p.name]
     assert LesionGenerator.load(folder).version.startswith("6-")
 

@@ -2,10 +2,11 @@
 
 Run as a separate process by test_faults_processes.py, which kills it with SIGKILL while it
 hangs: exactly in the middle of writing a checkpoint. Arguments: the data set folder (ISIC 2024
-layout), the run folder, the checkpoint file whose `os.replace` hangs, and the how-manieth
-checkpoint it hangs in. Prints `HANGING <file> <checkpoint>` when it gets there.
+layout), the run folder, a pattern of the checkpoint file whose `os.replace` hangs, and the
+how-manieth checkpoint it hangs in. Prints `HANGING <pattern> <checkpoint>` when it gets there.
 """
 
+import fnmatch
 import importlib.util
 import os
 import sys
@@ -36,7 +37,7 @@ def main(data: str, out: str, hang_on: str, in_checkpoint: int) -> None:
     real_replace = os.replace
 
     def replace(source, target):
-        if Path(target).name == hang_on:
+        if fnmatch.fnmatch(Path(target).name, hang_on):
             moves["count"] += 1
             if moves["count"] == in_checkpoint:
                 print(f"HANGING {hang_on} {in_checkpoint}", flush=True)
