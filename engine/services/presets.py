@@ -19,7 +19,7 @@ from engine.services.runtime import Runtime
 from engine.store import attempts, items, quizzes, users
 from engine.store.auth import actor_of
 from engine.store.models import AttemptState, Quiz, User
-from engine.store.roles import Actor, Role
+from engine.store.roles import TAKING_ROLES, Actor, Role, require_role
 
 PRACTICE_ACCOUNT = "lesionlab-practice"
 PRACTICE_CASES = 10
@@ -50,7 +50,12 @@ def levels(*, runtime: Runtime, actor: Actor) -> list[Level]:
 
 def start_level(*, runtime: Runtime, actor: Actor, name: str,
                 seed: int | None = None) -> int:
-    """Generate a practice quiz from the preset and start the trainee's attempt at it."""
+    """Generate a practice quiz from the preset and start the trainee's attempt at it.
+
+    Only trainees take quizzes: checked first, before any image is generated.
+    """
+    with runtime.database.reading() as session:
+        require_role(session=session, actor=actor, allowed=TAKING_ROLES, action="take quizzes")
     level = next((level for level in levels(runtime=runtime, actor=actor) if level.name == name),
                  None)
     if level is None:

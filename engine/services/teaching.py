@@ -13,7 +13,7 @@ from engine.services.results import final_answer
 from engine.services.runtime import Runtime
 from engine.store import attempts, cohorts, exports, items, quizzes
 from engine.store.models import Answer, Attempt, Item, User
-from engine.store.roles import Actor, Role
+from engine.store.roles import TEACHING_ROLES, Actor, Role, require_role
 
 MIN_ANSWERS_FOR_DIFFICULTY = 3
 
@@ -48,7 +48,13 @@ def publish(
     *, runtime: Runtime, actor: Actor, title: str, design: authoring.QuizDesign, seed: int,
     cohort_id: int | None,
 ) -> PublishedQuiz:
-    """Generate the quiz's items and store quiz and items in one transaction."""
+    """Generate the quiz's items and store quiz and items in one transaction.
+
+    The role is checked before the (costly) generation as well as by the store when writing.
+    """
+    with runtime.database.reading() as session:
+        require_role(session=session, actor=actor, allowed=TEACHING_ROLES,
+                     action="create quizzes")
     new_items = authoring.make_items(runtime=runtime, design=design, seed=seed)
     with runtime.database.writing() as session:
         quiz = quizzes.create_quiz(

@@ -56,7 +56,8 @@ def require_role(*, session: Session, actor: Actor, allowed: frozenset[Role], ac
         raise PermissionDenied(f"account {actor.name!r} does not exist or is deactivated")
     if user.role not in allowed:
         allowed_names = " or ".join(sorted(role.value for role in allowed))
+        article = "an" if allowed_names[0] in "aeiou" else "a"
         raise PermissionDenied(
-            f"{user.role.value} {user.name!r} may not {action}; only a {allowed_names} may"
+            f"{user.role.value} {user.name!r} may not {action}; only {article} {allowed_names} may"
         )
     return user

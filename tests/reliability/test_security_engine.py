@@ -21,7 +21,7 @@ from tally import fuzz
 from engine.quiz import QuizSpec
 from engine.services import accounts, authoring, practice, presets, results, review, teaching
 from engine.store.exports import FORMULA_TRIGGERS
-from engine.store.models import AuditEntry, Quiz
+from engine.store.models import AuditEntry, Quiz, User
 from engine.store.roles import PermissionDenied, Role
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,7 +95,8 @@ def _join_code(runtime, quiz_id: int) -> str:
         return session.get(Quiz, quiz_id).join_code
 
 
-def test_every_role_is_refused_every_service_action_that_is_not_its_own(seeded, tally):
+def test_every_role_is_refused_every_service_action_that_is_not_its_own(seeded, tally,
+                                                                        monkeypatch):
     runtime, actors = seeded.runtime, dict(seeded.actors)
     actors["other trainee"] = accounts.add_account(
         runtime=runtime, actor=actors["admin"], name="tia", role=Role.TRAINEE,
@@ -109,9 +110,10 @@ def test_every_role_is_refused_every_service_action_that_is_not_its_own(seeded, 
     practice.record_answer(runtime=runtime, actor=actors["trainee"], attempt_id=attempt_id,
                            item_id=case.item_id, diagnosis=case.options[0],
                            management="excise", confidence=50, time_ms=100)
-    # start_level creates the built-in practice account before it checks the role (reported in
-    # docs/RELIABILITY.md); it exists here already, as after any trainee's first level
-    presets.practice_account(runtime=runtime)
+    generated = []
+    real_make_items = authoring.make_items
+    monkeypatch.setattr(authoring, "make_items",
+                        lambda **kw: generated.append(kw) or real_make_items(**kw))
     with runtime.database.reading() as session:
         quiz_id = session.scalar(select(Quiz.id).where(
             Quiz.join_code == seeded.codes["five"].replace("-", "")))
@@ -131,6 +133,9 @@ def test_every_role_is_refused_every_service_action_that_is_not_its_own(seeded, 
                                 .offset(audited)).all()
     assert [(entry.action, entry.details) for entry in added] == []
     assert len(attempts) >= 60
+    assert generated == [], "a refused action generated images before the role check"
+    with runtime.database.reading() as session:
+        assert session.scalar(select(User).where(User.name == presets.PRACTICE_ACCOUNT)) is None
     # analytics are filtered, not refused: each sees only answers they may see
     own = teaching.analytics(runtime=runtime, actor=actors["trainee"], quiz_id=quiz_id)
     assert [row["trainee"] for row in own.trainees] == ["Demo trainee"]

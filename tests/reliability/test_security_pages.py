@@ -60,8 +60,10 @@ def test_a_session_holding_another_trainees_attempt_is_refused(seeded, tally):
     app = app_as(intruder)
     app.session_state["attempt_id"] = attempt_id
     app.switch_page("app_pages/practice.py").run()
-    assert len(app.exception) == 1
-    refusal = app.exception[0].message
+    assert not app.exception
+    errors = [error.value for error in app.error]
+    assert len(errors) == 1 and errors[0].startswith("Not allowed: ")
+    refusal = errors[0]
     assert "belongs to another trainee" in refusal
     assert "Case 1 of 5" not in texts(app)
     with pytest.raises(PermissionDenied):
