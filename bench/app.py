@@ -66,7 +66,9 @@ def seed(data_dir: Path, cases: int) -> dict:
             runtime=runtime, actor=educator, title=f"bench-{mode}",
             design=authoring.QuizDesign(spec=spec, feedback=mode), seed=3,
             cohort_id=None).join_code
-    codes["source"] = authoring.source_label(runtime=runtime)
+    source = authoring.source_info(runtime=runtime)
+    codes["source"] = f"{source.generator_id} {source.version}" + (
+        " (phantom fallback)" if source.fallback else "")
     runtime.database.dispose()
     return codes
 
