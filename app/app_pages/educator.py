@@ -5,6 +5,7 @@ from ui import charts
 from ui.case_view import answer_label
 from ui.components import page_header, profile_line, source_label
 from ui.i18n import t
+from ui.leaderboard import section as leaderboard_section
 from ui.session import require_actor, runtime
 
 from engine.quiz import QuizSpec
@@ -158,3 +159,4 @@ with analytics_tab:
             icon=":material/download:")
     else:
         st.info(t("educator.no_quizzes"))
+    leaderboard_section(actor=actor, shared=shared)

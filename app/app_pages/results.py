@@ -1,10 +1,12 @@
-"""Results and progress: scores, confusion matrix, recall per class, learning curve, due today."""
+"""Results and progress: scores, confusion matrix, recall per class, learning curve, due today,
+and the cohort leaderboard."""
 
 import streamlit as st
 from ui import charts
 from ui.case_view import answer_label, show_feedback
 from ui.components import page_header
 from ui.i18n import t
+from ui.leaderboard import section as leaderboard_section
 from ui.session import require_actor, runtime
 
 from engine.services import practice, results
@@ -18,6 +20,7 @@ if overall is None:
     st.info(t("results.empty"), icon=":material/insights:")
     st.page_link("app_pages/practice.py", label=t("home.start_practising"),
                  icon=":material/play_circle:")
+    leaderboard_section(actor=actor, shared=shared)
     st.stop()
 
 columns = st.columns(5)
@@ -87,3 +90,5 @@ for mistake in progress.mistakes[:10]:
         show_feedback(practice.feedback(runtime=shared, actor=actor,
                                         attempt_id=mistake.attempt_id,
                                         item_id=mistake.item_id))
+
+leaderboard_section(actor=actor, shared=shared)

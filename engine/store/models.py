@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -111,6 +112,9 @@ class User(Base):
     oidc_identity: Mapped[str | None] = mapped_column(String(320), unique=True, default=None)
     is_demo_guest: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Listed by display name on the boards of the trainee's cohorts; only they may set it.
+    leaderboard_opt_in: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                     server_default=false())
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 

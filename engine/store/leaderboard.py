@@ -1,0 +1,120 @@
+"""The opt-in cohort leaderboard: nobody is listed without their own consent.
+
+Only the trainee sets or clears their flag. A board lists opted-in members by display name,
+never by account name, and counts the others without naming them. It is shown to the
+cohort's members and to its educator; anyone else is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, distinct, func, select
+from sqlalchemy.orm import Session
+
+from engine.store import audit
+from engine.store.cohorts import list_cohorts, owned_cohort
+from engine.store.models import Answer, Attempt, AttemptState, Cohort, CohortMember, Item, User
+from engine.store.roles import (
+    TAKING_ROLES,
+    TEACHING_ROLES,
+    Actor,
+    PermissionDenied,
+    Role,
+    require_role,
+)
+
+BOARD_READERS = TAKING_ROLES | TEACHING_ROLES
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One listed trainee. `accuracy` is the share of right final answers over all their
+    finished attempts (practice levels and quizzes alike); None before any."""
+
+    rank: int
+    display_name: str
+    finished_attempts: int
+    accuracy: float | None
+
+
+@dataclass(frozen=True)
+class Board:
+    cohort_id: int
+    cohort_name: str
+    standings: tuple[Standing, ...]
+    unlisted: int  # active members who did not opt in: a count, never who
+
+
+def set_opt_in(*, session: Session, actor: Actor, user_id: int, opted_in: bool) -> None:
+    """A trainee lists or unlists themself; nobody may decide this for someone else."""
+    user = require_role(session=session, actor=actor, allowed=TAKING_ROLES,
+                        action="join cohort leaderboards")
+    if user.id != user_id:
+        raise PermissionDenied(f"{user.name!r} may only change their own leaderboard choice")
+    user.leaderboard_opt_in = opted_in
+    audit.record(session=session, actor=actor, action="user.leaderboard_opt_in",
+                 details={"opted_in": opted_in})
+
+
+def is_opted_in(*, session: Session, actor: Actor) -> bool:
+    return require_role(session=session, actor=actor, allowed=TAKING_ROLES,
+                        action="join cohort leaderboards").leaderboard_opt_in
+
+
+def boards(*, session: Session, actor: Actor) -> list[Board]:
+    """The board of every cohort the trainee is in, or that the educator owns (admin: all)."""
+    user = require_role(session=session, actor=actor, allowed=BOARD_READERS,
+                        action="see cohort leaderboards")
+    if user.role == Role.TRAINEE:
+        cohorts = session.scalars(
+            select(Cohort).join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == user.id).order_by(Cohort.name, Cohort.id))
+    else:
+        cohorts = list_cohorts(session=session, actor=actor)
+    return [board(session=session, actor=actor, cohort_id=cohort.id) for cohort in cohorts]
+
+
+def board(*, session: Session, actor: Actor, cohort_id: int) -> Board:
+    """Opted-in members by accuracy, then finished attempts, then display name and account
+    id, so equal figures always come out in the same order."""
+    cohort = _readable_cohort(session=session, actor=actor, cohort_id=cohort_id)
+    members = list(session.scalars(
+        select(User).join(CohortMember, CohortMember.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort.id, User.active.is_(True))))
+    listed = [member for member in members if member.leaderboard_opt_in]
+    figures = _figures(session=session, user_ids=[member.id for member in listed])
+
+    def order(member: User):
+        finished, accuracy = figures.get(member.id, (0, None))
+        return (accuracy is None, -(accuracy or 0.0), -finished, member.display_name.casefold(),
+                member.id)
+
+    standings = tuple(Standing(rank, member.display_name, *figures.get(member.id, (0, None)))
+                      for rank, member in enumerate(sorted(listed, key=order), start=1))
+    return Board(cohort.id, cohort.name, standings, len(members) - len(listed))
+
+
+def _readable_cohort(*, session: Session, actor: Actor, cohort_id: int) -> Cohort:
+    user = require_role(session=session, actor=actor, allowed=BOARD_READERS,
+                        action="see cohort leaderboards")
+    if user.role != Role.TRAINEE:
+        return owned_cohort(session=session, actor=actor, cohort_id=cohort_id,
+                            action="see cohort leaderboards")
+    if session.get(CohortMember, (cohort_id, user.id)) is None:
+        raise PermissionDenied(f"{user.name!r} is not a member of cohort {cohort_id}")
+    return session.get(Cohort, cohort_id)
+
+
+def _figures(*, session: Session, user_ids: list[int]) -> dict[int, tuple[int, float | None]]:
+    """user id -> (finished attempts, share of right final answers in them)."""
+    final = func.coalesce(Answer.revised_diagnosis, Answer.diagnosis)
+    rows = session.execute(
+        select(Attempt.user_id, func.count(distinct(Attempt.id)), func.count(Answer.id),
+               func.sum(case((final == Item.correct_answer, 1), else_=0)))
+        .outerjoin(Answer, Answer.attempt_id == Attempt.id)
+        .outerjoin(Item, Item.id == Answer.item_id)
+        .where(Attempt.user_id.in_(user_ids), Attempt.state == AttemptState.FINISHED)
+        .group_by(Attempt.user_id))
+    return {user_id: (finished, right / answered if answered else None)
+            for user_id, finished, answered, right in rows}
