@@ -1,4 +1,5 @@
-"""Studio: pick or sample a patient, see every image source side by side, degrade by hand."""
+"""Studio: pick or sample a patient, see every image source side by side, degrade by hand;
+or degrade a photo of one's own, which stays in this session (session-scoped caches)."""
 
 import streamlit as st
 from ui.case_view import answer_label
@@ -7,7 +8,7 @@ from ui.i18n import t
 from ui.session import require_actor, runtime
 
 from engine.profiles import PatientProfile
-from engine.services import studio
+from engine.services import studio, uploads
 from engine.vocabulary import DIAGNOSES, SEXES, SITES, SKIN_TYPES
 
 require_actor()
@@ -21,7 +22,12 @@ def _rendered(profile: dict, seed: int) -> list:
                              models_dir=shared.config.models_dir)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=2, show_spinner=False, scope="session")
+def _uploaded(data: bytes, name: str, max_bytes: int) -> studio.StudioImage:
+    return studio.uploaded(data=data, name=name, max_bytes=max_bytes)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, scope="session")
 def _degraded(png: bytes, strengths: tuple, seed: int) -> tuple[bytes, str]:
     return studio.apply(png=png, steps=studio.manual_steps(strengths=dict(strengths)),
                         seed=seed)
@@ -62,6 +68,14 @@ with images_column:
 
     available = [image for image in images if image.png is not None]
     st.subheader(t("studio.degrade"))
+    photo = st.file_uploader(t("studio.upload"), type=uploads.UPLOAD_TYPES,
+                             help=t("studio.upload_help"))
+    if photo is not None:
+        limit = st.get_option("server.maxUploadSize") * uploads.MEGABYTE  # Streamlit's own cap
+        try:
+            available.insert(0, _uploaded(photo.getvalue(), photo.name, limit))
+        except ValueError as error:
+            st.error(t("studio.upload_refused", reason=str(error)))
     chosen_source = st.radio(t("studio.degrade_which"), available, horizontal=True,
                              format_func=lambda image: t(f"studio.source.{image.source}"))
     picked = st.multiselect(t("studio.faults"), studio.degradation_names(),
@@ -73,6 +87,7 @@ with images_column:
     before.image(chosen_source.png, caption=t("feedback.clean"), width="stretch")
     after.image(degraded, caption=t("studio.degraded"), width="stretch")
     st.caption(description)
+    stem = "upload" if chosen_source.source == "upload" else profile.dx
     st.download_button(t("studio.download"), data=degraded,
-                       file_name=f"lesionlab-{profile.dx}-{seed}.png", mime="image/png",
+                       file_name=f"lesionlab-{stem}-{seed}.png", mime="image/png",
                        icon=":material/download:")

@@ -53,8 +53,10 @@ def _open(data: bytes, source: str) -> Image.Image:
         raise BadInputError(f"image {source} is too large: {error}",
                             category="image too large") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        # Pillow's "cannot identify image file <_io.BytesIO object at 0x...>" adds nothing
+        detail = "" if isinstance(error, UnidentifiedImageError) else f": {error}"
         raise BadInputError(
-            f"image {source} is not a readable {'/'.join(ACCEPTED_FORMATS)} image: {error}",
+            f"image {source} is not a readable {'/'.join(ACCEPTED_FORMATS)} image{detail}",
             category="corrupt image") from None
     width, height = image.size
     if width == 0 or height == 0:
@@ -71,6 +73,12 @@ def _open(data: bytes, source: str) -> Image.Image:
 def image_size(data: bytes, *, source: str) -> tuple[int, int]:
     """(width, height) from the header, without decoding the pixels."""
     return _open(data, source).size
+
+
+def image_format(data: bytes, *, source: str) -> str:
+    """The format the content says it is ("JPEG", "PNG", ...), from the header, whatever the
+    file is called; refuses what `decode_image` would refuse before decoding."""
+    return _open(data, source).format
 
 
 def decode_image(data: bytes, *, source: str) -> np.ndarray:

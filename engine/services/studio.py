@@ -2,6 +2,8 @@
 
 Sources that are not installed (no checkpoint yet) come back with the reason instead of an
 image, so the page can label them rather than silently show phantoms under a model's name.
+A user's own photo joins them as one more image, at the same size, so the same sliders mean
+the same thing on it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from pathlib import Path
 from engine.degrade import DEGRADATIONS, degradation, describe, replay
 from engine.profiles import PatientProfile, ProfileSampler
 from engine.quiz_items import decode_png, encode_png
+from engine.services.uploads import MAX_UPLOAD_BYTES, read_upload
 from engine.sources import SOURCE_NAMES, source_by_name
+
+STUDIO_SIZE = 128  # pixels a side, as the shipped models render
 
 
 @dataclass(frozen=True)
@@ -35,13 +40,20 @@ def render_all(*, profile: PatientProfile, seed: int, models_dir: Path) -> list[
     shown = []
     for name in SOURCE_NAMES:
         try:
-            source = source_by_name(name, models_root=models_dir)
+            source = source_by_name(name, models_root=models_dir, size=STUDIO_SIZE)
         except ValueError as error:
             shown.append(StudioImage(name, None, None, str(error)))
             continue
         batch = source.render([profile], seed=seed)
         shown.append(StudioImage(name, encode_png(batch.images[0]), source.generator_id, None))
     return shown
+
+
+def uploaded(*, data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES) -> StudioImage:
+    """The user's photo as a Studio image (kept by the caller, never stored), or a ValueError
+    naming the file and what is wrong with it."""
+    image = read_upload(data, name=name, size=STUDIO_SIZE, max_bytes=max_bytes)
+    return StudioImage("upload", encode_png(image), None, None)
 
 
 def degradation_names() -> tuple[str, ...]:

@@ -1,12 +1,16 @@
-"""The other pages under AppTest: educator, expert review, results, studio, model lab, about,
-accounts. Each renders without an exception for its role and does what it says."""
+"""The other pages under AppTest: educator, expert review, results, studio (with an uploaded
+photo), model lab, about, accounts. Each renders without an exception for its role and does
+what it says."""
 
 from __future__ import annotations
 
+import io
 import json
 
+import numpy as np
 import pytest
 from apptest_support import app_as, button, texts
+from PIL import Image
 
 from engine.quiz import QuizSpec
 from engine.services import authoring, practice, review, teaching
@@ -122,6 +126,32 @@ def test_studio_labels_missing_models_and_degrades_the_phantom(runtime, accounts
     assert texts(app).count("Not installed on this server") == 2
     assert "Procedural phantom" in texts(app)
     assert app.get("download_button")
+
+
+def photo(format: str) -> bytes:
+    pixels = np.random.default_rng(2).integers(0, 256, (200, 300, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format=format)
+    return buffer.getvalue()
+
+
+def test_studio_degrades_an_uploaded_photo_and_refuses_a_mislabelled_one(runtime, accounts):
+    app = app_as(accounts["educator"]).switch_page("app_pages/studio.py").run()
+    (uploader,) = app.file_uploader
+    assert uploader.allowed_type == [".jpg", ".jpeg", ".png"]
+    uploader.upload("mole.jpg", photo("JPEG"), "image/jpeg").run()
+    assert not app.exception and not app.error
+    assert app.radio[0].options == ["Your photo", "Procedural phantom"]
+    assert app.radio[0].value.source == "upload"
+    assert [image.proto.imgs[0].caption for image in app.get("image")][-2:] == [
+        "Clean image", "Degraded"]
+    assert app.get("download_button")
+
+    app.file_uploader[0].set_value(("mole.jpg", photo("PNG"), "image/jpeg")).run()
+    assert not app.exception
+    assert [error.value for error in app.error] == [
+        "This photo cannot be used: image mole.jpg is a PNG image, but its name ends in .jpg"]
+    assert app.radio[0].options == ["Procedural phantom"]
 
 
 def test_model_lab_without_a_report_says_how_to_make_one(runtime, accounts):
