@@ -25,11 +25,14 @@ keys not listed follow in the order first seen. Images are RGB uint8 (height, wi
 JPEG (quality 95). Everything is written into a sibling folder ``<out_dir>.partial-<pid>`` and
 moved into place with one rename only when the ``with`` block ends without an error, so an
 interrupted run never leaves a folder that looks complete. An existing non-empty `out_dir` is
-refused unless ``overwrite=True``.
+refused unless ``overwrite=True``. A write that fails (full disk, file size limit) raises one
+`OSError` naming the file and the cause, and the partial folder is removed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import math
 import os
 import re
@@ -49,6 +52,7 @@ ISIC2024_IMAGE_FILE = "train-image.hdf5"
 ISIC2024_METADATA_FILE = "train-metadata.csv"
 HAM10000_METADATA_FILE = "HAM10000_metadata.csv"
 HAM10000_IMAGE_FOLDER = "images"
+SPACE_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 SAFE_IMAGE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 
@@ -74,16 +78,21 @@ class DatasetWriter:
         self.rows: list[dict] = []
         self.ids: set[str] = set()
         self.closed = False
+        self.failed = False
         if self.partial_dir.exists():
             shutil.rmtree(self.partial_dir)
         self.partial_dir.mkdir(parents=True)
-        self._open_storage()
+        try:
+            self._open_storage()
+        except OSError as error:
+            shutil.rmtree(self.partial_dir, ignore_errors=True)
+            raise self._write_error(error, f"could not create {self._storage_path()}") from error
 
     def __enter__(self) -> DatasetWriter:
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
-        if kind is None:
+        if kind is None and not self.failed:
             self.close()
         else:
             self.abort()
@@ -95,6 +104,8 @@ class DatasetWriter:
         """Store one image under `image_id` with its tabular row."""
         if self.closed:
             raise ValueError("this writer is closed; open a new one")
+        if self.failed:
+            raise ValueError("an earlier write failed; this writer can only be aborted")
         image_id = str(image_id)
         if not SAFE_IMAGE_ID.match(image_id):
             raise ValueError(f"image id {image_id!r} must be 1-128 letters, digits, '_', '-' "
@@ -102,12 +113,13 @@ class DatasetWriter:
         if image_id in self.ids:
             raise ValueError(f"image id {image_id!r} was added twice")
         image = validated_image(image, name=image_id)
+        jpeg = encode_jpeg(image, quality=self.quality)
         try:
-            self._store(image_id, encode_jpeg(image, quality=self.quality))
+            self._store(image_id, jpeg)
         except OSError as error:
-            raise OSError(error.errno, f"could not write image {image_id} into "
-                          f"{self.partial_dir}: {error.strerror or error} (is the disk full?); "
-                          f"nothing was written to {self.out_dir}") from error
+            self.failed = True
+            raise self._write_error(
+                error, f"could not write image {image_id} into {self._storage_path()}") from error
         table_row = self._table_row(image_id, dict(row or {}))
         for key in table_row:
             if key not in self.base_columns and key not in self.extra_columns:
@@ -116,12 +128,28 @@ class DatasetWriter:
         self.rows.append(table_row)
 
     def close(self) -> Path:
-        """Write the table, then move the finished folder into place; returns `out_dir`."""
+        """Write the table, then move the finished folder into place; returns `out_dir`.
+        If that fails (or an earlier write did), everything is dropped and `OSError` raised."""
         if self.closed:
             return self.out_dir
-        self._close_storage()
+        if self.failed:
+            self.abort()
+            raise OSError(errno.EIO, f"an earlier write failed; nothing was written to "
+                          f"{self.out_dir}")
+        try:
+            self._close_storage()
+        except OSError as error:
+            self.failed = True
+            self.abort()
+            raise self._write_error(error, f"could not finish {self._storage_path()}") from error
         table = pd.DataFrame(self.rows, columns=[*self.base_columns, *self.extra_columns])
-        table.to_csv(self.partial_dir / self.metadata_file, index=False)
+        try:
+            table.to_csv(self.partial_dir / self.metadata_file, index=False)
+        except OSError as error:
+            self.failed = True
+            self.abort()
+            raise self._write_error(
+                error, f"could not write {self.partial_dir / self.metadata_file}") from error
         self.closed = True
         previous = None
         if self.out_dir.is_dir():
@@ -137,8 +165,24 @@ class DatasetWriter:
         if self.closed:
             return
         self.closed = True
-        self._close_storage()
+        try:
+            self._close_storage()
+        except OSError:
+            pass  # the folder goes anyway; the error that brought us here is the one to report
         shutil.rmtree(self.partial_dir, ignore_errors=True)
+
+    def _write_error(self, error: OSError, what: str) -> OSError:
+        """One line: what failed, the cause (the system's words for its errno) and that nothing
+        was written to `out_dir`."""
+        cause = os.strerror(error.errno) if error.errno else str(error).splitlines()[0]
+        if error.errno in SPACE_ERRORS:
+            cause += " (is the disk full?)"
+        return OSError(error.errno or errno.EIO,
+                       f"{what}: {cause}; nothing was written to {self.out_dir}")
+
+    def _storage_path(self) -> Path:
+        """Where images are written: named in error messages."""
+        return self.partial_dir
 
     def _open_storage(self) -> None:
         raise NotImplementedError
@@ -147,6 +191,7 @@ class DatasetWriter:
         raise NotImplementedError
 
     def _close_storage(self) -> None:
+        """Close what `_open_storage` opened (also after a failed write); may raise OSError."""
         raise NotImplementedError
 
     def _table_row(self, image_id: str, row: dict) -> dict:
@@ -154,20 +199,43 @@ class DatasetWriter:
 
 
 class Isic2024Writer(DatasetWriter):
-    """ISIC 2024 layout: train-image.hdf5 + train-metadata.csv (55 columns + extras)."""
+    """ISIC 2024 layout: train-image.hdf5 + train-metadata.csv (55 columns + extras).
+
+    HDF5's data sieve buffer is turned off. With it on (the default) each small dataset's
+    bytes wait in it until the dataset is closed, which h5py does when the `Dataset` object is
+    garbage-collected: a write failing on a full disk then fails inside h5py's deallocation,
+    where it can only be printed ("Exception ignored"), and HDF5 keeps the half-closed dataset
+    in its table, so the next flush or close of the file reads freed memory (SIGSEGV). Without
+    the buffer `create_dataset` writes the bytes itself, so a failure is an `OSError` at the
+    image that did not fit, and closing the file afterwards is safe. Writes stay streamed:
+    memory does not grow with the data set, as it would with an in-memory file copied at the
+    end. A failure of the metadata write at close comes as `RuntimeError` and is turned into
+    an `OSError`; HDF5 then keeps the file open until the process ends (the folder is gone).
+    """
 
     base_columns = ISIC2024_COLUMNS
     metadata_file = ISIC2024_METADATA_FILE
 
+    def _storage_path(self) -> Path:
+        return self.partial_dir / ISIC2024_IMAGE_FILE
+
     def _open_storage(self) -> None:
-        self.hdf5 = h5py.File(self.partial_dir / ISIC2024_IMAGE_FILE, "w")
+        access = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
+        access.set_fclose_degree(h5py.h5f.CLOSE_STRONG)  # as h5py.File does
+        access.set_sieve_buf_size(0)
+        with _hdf5_errors():
+            self.hdf5 = h5py.File(h5py.h5f.create(
+                os.fsencode(self._storage_path()), h5py.h5f.ACC_TRUNC, fapl=access))
 
     def _store(self, image_id: str, jpeg: bytes) -> None:
-        self.hdf5.create_dataset(image_id, data=np.bytes_(jpeg))
+        with _hdf5_errors():
+            self.hdf5.create_dataset(image_id, data=np.bytes_(jpeg))
 
     def _close_storage(self) -> None:
-        if self.hdf5.id.valid:
-            self.hdf5.close()
+        hdf5 = getattr(self, "hdf5", None)
+        if hdf5 is not None and hdf5.id.valid:
+            with _hdf5_errors():
+                hdf5.close()
 
     def _table_row(self, image_id: str, row: dict) -> dict:
         out = {"isic_id": image_id}
@@ -224,6 +292,21 @@ def open_writer(out_dir: str | Path, *, format: str, columns: Sequence[str] = ()
                          f"{', '.join(WRITERS)}")
     return WRITERS[format](Path(out_dir), columns=columns, overwrite=overwrite,
                            quality=quality)
+
+
+@contextlib.contextmanager
+def _hdf5_errors():
+    """HDF5 failures as `OSError` with the errno the system gave (h5py raises some write
+    failures as RuntimeError, with the errno only in the message)."""
+    try:
+        yield
+    except (OSError, RuntimeError) as error:
+        code = getattr(error, "errno", None)
+        found = re.search(r"errno = (\d+)", str(error))
+        if not code and found:
+            code = int(found.group(1))
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise (OSError(code, message) if code else OSError(message)) from error
 
 
 def _is_missing(value) -> bool:

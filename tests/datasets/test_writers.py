@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -94,3 +97,41 @@ def test_duplicate_id_is_refused(tmp_path):
         writer.add("SYN_1", images(1)[0], ROWS[0])
         with pytest.raises(ValueError, match="added twice"):
             writer.add("SYN_1", images(1)[0], ROWS[0])
+
+
+@pytest.mark.parametrize("format", ["isic2024", "ham10000"])
+def test_a_full_disk_while_finishing_leaves_nothing(tmp_path, monkeypatch, format):
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full_disk)
+    out = tmp_path / "synthetic"
+    with pytest.raises(OSError, match=r"could not write .*metadata\.csv: No space left on "
+                       r"device \(is the disk full\?\); nothing was written to ") as caught:
+        with open_writer(out, format=format) as writer:
+            writer.add("SYN_1", images(1)[0], ROWS[0])
+    assert caught.value.errno == errno.ENOSPC
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_image_write_ends_the_writer(tmp_path, monkeypatch):
+    from engine.datasets import writers
+
+    def full_disk(writer, image_id, jpeg):
+        raise OSError(errno.ENOSPC, "Can't write data (multi-line HDF5 text\n...)")
+
+    out = tmp_path / "synthetic"
+    writer = open_writer(out, format="isic2024")
+    monkeypatch.setattr(writers.Isic2024Writer, "_store", full_disk)
+    with pytest.raises(OSError) as caught:
+        writer.add("SYN_1", images(1)[0], ROWS[0])
+    assert str(caught.value) == (
+        f"[Errno {errno.ENOSPC}] could not write image SYN_1 into {writer.partial_dir}/"
+        f"train-image.hdf5: No space left on device (is the disk full?); nothing was written "
+        f"to {out}")
+    monkeypatch.undo()
+    with pytest.raises(ValueError, match="an earlier write failed"):
+        writer.add("SYN_2", images(1)[0], ROWS[0])
+    with pytest.raises(OSError, match="an earlier write failed"):
+        writer.close()  # a caller that swallowed the error gets no complete-looking folder
+    assert list(tmp_path.iterdir()) == []
