@@ -17,7 +17,7 @@ import io
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from engine.datasets.errors import BadInputError
 
@@ -81,11 +81,17 @@ def image_format(data: bytes, *, source: str) -> str:
     return _open(data, source).format
 
 
-def decode_image(data: bytes, *, source: str) -> np.ndarray:
-    """Decode fully and return RGB uint8 of shape (height, width, 3)."""
+def decode_image(data: bytes, *, source: str, upright: bool = False) -> np.ndarray:
+    """Decode fully and return RGB uint8 of shape (height, width, 3).
+
+    `upright` turns the pixels as the EXIF orientation says (phone photos are often stored
+    sideways); data set images are taken as stored, as their readers always have.
+    """
     image = _open(data, source)
     try:
         image.load()
+        if upright:
+            image = ImageOps.exif_transpose(image)
         return _to_rgb_array(image)
     except Image.DecompressionBombError as error:
         raise BadInputError(f"image {source} is too large: {error}",

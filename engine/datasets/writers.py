@@ -144,7 +144,10 @@ class DatasetWriter:
             raise self._write_error(error, f"could not finish {self._storage_path()}") from error
         table = pd.DataFrame(self.rows, columns=[*self.base_columns, *self.extra_columns])
         try:
-            table.to_csv(self.partial_dir / self.metadata_file, index=False)
+            # CRLF rows (RFC 4180) make pandas quote a value holding a lone CR, which a
+            # reader would otherwise take for the end of the row.
+            table.to_csv(self.partial_dir / self.metadata_file, index=False,
+                         lineterminator="\r\n")
         except OSError as error:
             self.failed = True
             self.abort()

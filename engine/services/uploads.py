@@ -25,8 +25,9 @@ UPLOAD_TYPES = tuple(suffix.removeprefix(".") for suffix in FORMATS_BY_SUFFIX)
 
 def read_upload(data: bytes, *, name: str, size: int,
                 max_bytes: int = MAX_UPLOAD_BYTES) -> np.ndarray:
-    """RGB uint8 (size, size, 3): the centre square of the photo, resized. Anything else is a
-    `BadInputError` (a ValueError) naming the file and what is wrong with it."""
+    """RGB uint8 (size, size, 3): the centre square of the photo as it is meant to be seen
+    (EXIF orientation applied), resized. Anything else is a `BadInputError` (a ValueError)
+    naming the file and what is wrong with it."""
     suffix = PurePath(name).suffix.lower()
     expected = FORMATS_BY_SUFFIX.get(suffix)
     if expected is None:
@@ -40,7 +41,7 @@ def read_upload(data: bytes, *, name: str, size: int,
     if found != expected:
         raise BadInputError(f"image {name} is a {found} image, but its name ends in {suffix}",
                             category="wrong extension")
-    return square_resize(decode_image(data, source=name), size=size)
+    return square_resize(decode_image(data, source=name, upright=True), size=size)
 
 
 def _megabytes(count: int) -> str:

@@ -48,9 +48,10 @@ def parse_join_code(*, code: str) -> str:
             f"expected {JOIN_CODE_LENGTH} (like ABC-DEF)"
         )
     if not _JOIN_CODE_PATTERN.fullmatch(cleaned):
-        wrong = sorted({char for char in cleaned if char not in JOIN_CODE_ALPHABET})
+        wrong = ", ".join(repr(char) for char in
+                          sorted({char for char in cleaned if char not in JOIN_CODE_ALPHABET}))
         raise ValueError(
-            f"join code {code!r} is malformed: {''.join(wrong)!r} never appear in join codes "
+            f"join code {code!r} is malformed: it holds {wrong}, which join codes never use "
             "(they use letters and the digits 2-9, without O, I or L)"
         )
     return cleaned

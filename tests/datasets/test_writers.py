@@ -60,6 +60,17 @@ def test_round_trip_through_the_reader(tmp_path, format):
         assert (out / "images" / "SYN_0000000.jpg").is_file()
 
 
+@pytest.mark.parametrize("format", ["isic2024", "ham10000"])
+def test_values_holding_line_breaks_stay_in_their_row(tmp_path, format):
+    out = tmp_path / "synthetic"
+    comments = ["x\r=1+2", "two\nlines", "plain"]
+    with open_writer(out, format=format) as writer:
+        for index, (image, comment) in enumerate(zip(images(3), comments, strict=True)):
+            writer.add(f"SYN_{index:07d}", image, {**ROWS[0], "comment": comment})
+    records = list(open_dataset(out, format=format))
+    assert [record.row["comment"] for record in records] == comments
+
+
 def test_interrupted_writer_leaves_nothing_that_looks_complete(tmp_path):
     out = tmp_path / "synthetic"
     with pytest.raises(KeyboardInterrupt), open_writer(out, format="isic2024") as writer:

@@ -112,6 +112,20 @@ def test_the_centre_square_is_kept_and_the_extension_case_is_ignored(tally):
     assert green > 200 and red < 30 and blue < 30
 
 
+def test_a_phone_photo_stored_sideways_is_turned_upright(tally):
+    halves = np.zeros((120, 160, 3), np.uint8)
+    halves[:, :80, 0] = 255  # red left half as stored
+    halves[:, 80:, 2] = 255
+    exif = Image.Exif()
+    exif[0x0112] = 6  # EXIF orientation: turn 90 degrees clockwise to view
+    photo = encoded_array(halves, "JPEG", quality=95, exif=exif)
+    pixels, message = upload(tally, photo, "phone.jpg")
+    assert message is None
+    top, bottom = pixels[: SIDE // 3].reshape(-1, 3), pixels[-SIDE // 3:].reshape(-1, 3)
+    assert top.mean(axis=0)[0] > 200 and top.mean(axis=0)[2] < 50  # the red half is on top
+    assert bottom.mean(axis=0)[2] > 200 and bottom.mean(axis=0)[0] < 50
+
+
 def test_a_sixteen_bit_png_keeps_its_range(tally):
     pixels, _ = upload(tally, encoded("I;16", "PNG", size=(64, 64)), "scan.png")
     assert pixels.max() > 200 and pixels.min() < 50  # scaled from 16 bits, not clipped
