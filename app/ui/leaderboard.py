@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.services import leaderboard
+from engine.services import accounts, leaderboard
 from engine.store.roles import Role
 from ui.i18n import t
 
@@ -22,6 +22,7 @@ def section(*, actor, shared) -> None:
                   value=leaderboard.opted_in(runtime=shared, actor=actor),
                   help=t("leaderboard.opt_in_help"), on_change=_save_choice,
                   args=(actor, shared))
+        _display_name_form(actor=actor, shared=shared)
     boards = {board.cohort_id: board for board in leaderboard.boards(runtime=shared,
                                                                       actor=actor)}
     if not boards:
@@ -45,3 +46,19 @@ def section(*, actor, shared) -> None:
 def _save_choice(actor, shared) -> None:
     leaderboard.set_opt_in(runtime=shared, actor=actor,
                            opted_in=st.session_state.leaderboard_opt_in)
+
+
+def _display_name_form(*, actor, shared) -> None:
+    """The name the board shows for this trainee, which they choose themself."""
+    if "display_name_field" not in st.session_state:
+        st.session_state.display_name_field = accounts.display_name(runtime=shared, actor=actor)
+    with st.form("display_name", border=False):
+        typed = st.text_input(t("leaderboard.display_name"), max_chars=128,
+                              key="display_name_field", help=t("leaderboard.display_name_help"))
+        if st.form_submit_button(t("leaderboard.save_name")):
+            try:
+                accounts.set_display_name(runtime=shared, actor=actor, display_name=typed)
+            except ValueError as error:
+                st.error(t("leaderboard.name_refused", reason=str(error)))
+            else:
+                st.success(t("leaderboard.name_saved"))

@@ -1,4 +1,5 @@
-"""Signing in: local passwords, the first-run admin account and demo guests."""
+"""Accounts as the pages use them: signing in (local passwords, the first-run admin, demo
+guests), the admin's account list, and each user's own display name."""
 
 from __future__ import annotations
 
@@ -69,3 +70,15 @@ def change_account(
     with runtime.database.writing() as session:
         users.set_role(session=session, actor=actor, user_id=user_id, role=role)
         users.set_active(session=session, actor=actor, user_id=user_id, active=active)
+
+
+def display_name(*, runtime: Runtime, actor: Actor) -> str:
+    with runtime.database.reading() as session:
+        return users.display_name_of(session=session, actor=actor)
+
+
+def set_display_name(*, runtime: Runtime, actor: Actor, display_name: str) -> None:
+    """The signed-in user renames themself (the name leaderboards and educators show)."""
+    with runtime.database.writing() as session:
+        users.set_display_name(session=session, actor=actor, user_id=actor.user_id,
+                               display_name=display_name)

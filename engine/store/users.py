@@ -15,6 +15,8 @@ from engine.store.auth import actor_of, check_name, hash_password
 from engine.store.models import User
 from engine.store.roles import ADMIN_ROLES, Actor, PermissionDenied, Role, require_role
 
+MAX_DISPLAY_NAME = 128  # the column's width
+
 
 def add_user(
     *,
@@ -36,7 +38,8 @@ def add_user(
         raise ValueError(f"an account named {name!r} already exists")
     user = User(
         name=name,
-        display_name=display_name.strip() or name,
+        display_name=check_display_name(display_name=display_name) if display_name.strip()
+        else name,
         role=Role(role),
         password_hash=hash_password(password=password) if password is not None else None,
     )
@@ -99,6 +102,38 @@ def set_password(*, session: Session, actor: Actor, user_id: int, password: str)
     audit.record(
         session=session, actor=actor, action="user.set_password", details={"name": user.name}
     )
+
+
+def check_display_name(*, display_name: str) -> str:
+    """The name others see (leaderboards, educators' tables), trimmed; shown as text anywhere,
+    so any characters may appear, but it must not be empty or wider than its column."""
+    shown = display_name.strip()
+    if not shown:
+        raise ValueError("a display name cannot be empty")
+    if len(shown) > MAX_DISPLAY_NAME:
+        raise ValueError(f"a display name has at most {MAX_DISPLAY_NAME} characters; this one "
+                         f"has {len(shown)}")
+    return shown
+
+
+def set_display_name(*, session: Session, actor: Actor, user_id: int, display_name: str) -> None:
+    """Users choose the name others see; an admin may change anyone's."""
+    acting = require_role(
+        session=session, actor=actor, allowed=frozenset(Role), action="change a display name"
+    )
+    if acting.id != user_id and acting.role != Role.ADMIN:
+        raise PermissionDenied(f"{acting.name!r} may only change their own display name")
+    user = _user(session=session, user_id=user_id)
+    user.display_name = check_display_name(display_name=display_name)
+    audit.record(
+        session=session, actor=actor, action="user.set_display_name", details={"name": user.name}
+    )
+
+
+def display_name_of(*, session: Session, actor: Actor) -> str:
+    """The acting user's own display name."""
+    return require_role(session=session, actor=actor, allowed=frozenset(Role),
+                        action="read their display name").display_name
 
 
 def _user(*, session: Session, user_id: int) -> User:

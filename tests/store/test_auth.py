@@ -1,4 +1,4 @@
-"""Passwords, the first admin, OIDC identities and demo guests."""
+"""Passwords, display names, the first admin, OIDC identities and demo guests."""
 
 import pytest
 
@@ -7,7 +7,14 @@ from engine.store.attempts import start_attempt
 from engine.store.models import User
 from engine.store.quizzes import assign_quiz, create_quiz
 from engine.store.roles import PermissionDenied, Role
-from engine.store.users import add_user, list_users, set_password
+from engine.store.users import (
+    MAX_DISPLAY_NAME,
+    add_user,
+    display_name_of,
+    list_users,
+    set_display_name,
+    set_password,
+)
 
 
 def test_passwords_are_bcrypt_hashed_and_checked():
@@ -53,6 +60,30 @@ def test_account_names_and_duplicates_are_refused_clearly(database):
     with database.writing() as session, pytest.raises(ValueError, match="account name"):
         add_user(session=session, actor=None, name="no spaces please", role=Role.TRAINEE,
                  password=None)
+
+
+def test_users_choose_their_own_display_name_and_an_admin_may_change_any(world):
+    with world.database.writing() as session:
+        set_display_name(session=session, actor=world.tom, user_id=world.tom.user_id,
+                         display_name="  Tom <b>T</b>  ")
+        set_display_name(session=session, actor=world.ada, user_id=world.tia.user_id,
+                         display_name="Tia")
+    with world.database.reading() as session:
+        assert display_name_of(session=session, actor=world.tom) == "Tom <b>T</b>"
+        assert display_name_of(session=session, actor=world.tia) == "Tia"
+    refusals = [(world.tia, world.tom.user_id, "Tom 2", PermissionDenied, "their own"),
+                (world.eve, world.tom.user_id, "Tom 3", PermissionDenied, "their own"),
+                (world.tom, world.tom.user_id, "   ", ValueError, "cannot be empty"),
+                (world.tom, world.tom.user_id, "x" * (MAX_DISPLAY_NAME + 1), ValueError,
+                 f"at most {MAX_DISPLAY_NAME} characters")]
+    for actor, user_id, name, error, message in refusals:
+        with world.database.writing() as session, pytest.raises(error, match=message):
+            set_display_name(session=session, actor=actor, user_id=user_id, display_name=name)
+    with world.database.reading() as session:
+        assert display_name_of(session=session, actor=world.tom) == "Tom <b>T</b>"
+    with world.database.writing() as session, pytest.raises(ValueError, match="at most 128"):
+        add_user(session=session, actor=None, name="long", role=Role.TRAINEE, password=None,
+                 display_name="y" * 200)
 
 
 def test_demo_guests_exist_only_when_demo_mode_is_on(world):
