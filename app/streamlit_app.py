@@ -7,12 +7,14 @@ the store (say, a session naming someone else's attempt) is shown as a message, 
 
 import streamlit as st
 from ui.i18n import language_picker, t
+from ui.keras_state import keep_keras_state_between_runs
 from ui.navigation import menu_for
 from ui.session import current_actor, demo_banner, sign_out
 
 from engine.store.roles import PermissionDenied
 
 st.set_page_config(page_title="LesionLab", page_icon="🔬", layout="wide")
+keep_keras_state_between_runs()
 
 actor = current_actor()
 sections: dict[str, list] = {}

@@ -6,6 +6,8 @@ answers case after case for --minutes, starting the quiz again when it is done. 
 answers stored in the database are counted and compared with the answers the sessions saw
 accepted. Baseline in the same run: one session
 alone for --baseline-minutes. Goal: K=20 on 2 cores with no lost answer and no error.
+CPU time of the server process and of the whole machine (chromium included) is read from /proc
+for each phase, which says whether the server or the browsers use up the cores.
 
     .venv/bin/python bench/load.py [--sessions 20] [--minutes 2] [--baseline-minutes 0.5]
                                    [--ramp-seconds 0]
@@ -196,12 +198,26 @@ async def _tick(progress, task, deadline: float, figures: list[SessionFigures]) 
         await asyncio.sleep(1)
 
 
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of one process (Linux /proc/<pid>/stat, fields 14-15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_s() -> float:
+    """Busy CPU seconds of the whole machine, all cores (Linux /proc/stat, less idle and
+    iowait)."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
 
 
-def summary(figures: list[SessionFigures], stored: dict[str, int], *, minutes: float) -> dict:
+def summary(figures: list[SessionFigures], stored: dict[str, int], *, minutes: float,
+            server_cpu_s: float, machine_cpu_s: float) -> dict:
     latencies = [value for figure in figures for value in figure.latencies_ms]
     confirmed = sum(figure.confirmed for figure in figures)
     stored_total = sum(stored.get(figure.name.lower(), 0) for figure in figures)
@@ -219,6 +235,9 @@ def summary(figures: list[SessionFigures], stored: dict[str, int], *, minutes: f
         "submit -> next case p50 ms": statistics.median(latencies) if latencies else 0.0,
         "submit -> next case p95 ms": percentile(latencies, 0.95),
         "answers/min": confirmed / minutes,
+        "server CPU s (whole phase)": server_cpu_s,
+        "machine CPU s (whole phase)": machine_cpu_s,
+        "server CPU ms per answer": 1000 * server_cpu_s / confirmed if confirmed else 0.0,
     }
 
 
@@ -240,13 +259,17 @@ def main() -> None:
             for label, sessions, minutes in (("baseline", 1, arguments.baseline_minutes),
                                              ("load", arguments.sessions, arguments.minutes)):
                 prefix = f"{label}-"
+                server_before, machine_before = process_cpu_s(server.process.pid), machine_cpu_s()
                 figures = asyncio.run(run_phase(server.url, code, sessions=sessions,
                                                 minutes=minutes, prefix=prefix,
                                                 ramp_s=arguments.ramp_seconds,
                                                 console=console))
+                server_used = process_cpu_s(server.process.pid) - server_before
+                machine_used = machine_cpu_s() - machine_before
                 stored = stored_answers(data_dir, f"guest-{prefix}")
                 stored = {name.removeprefix("guest-"): count for name, count in stored.items()}
-                row = summary(figures, stored, minutes=minutes)
+                row = summary(figures, stored, minutes=minutes, server_cpu_s=server_used,
+                              machine_cpu_s=machine_used)
                 phases.append((label, row, figures))
     table = Table(title="LesionLab under load (one server, one chromium, guest sessions)")
     table.add_column("figure")

@@ -91,3 +91,15 @@ def test_sign_out_forgets_the_user_but_keeps_the_language(accounts):
     next(b for b in app.sidebar.button if b.key == "sign_out").click().run()
     assert "actor" not in app.session_state
     assert app.session_state["language"] == "id"
+
+
+def test_reruns_leave_the_loaded_models_alone(accounts, monkeypatch):
+    """Streamlit clears the Keras session after every script run unless the app stops it; in
+    Keras 3 that is a full garbage collection (about 0.3 s) on every rerun of every session."""
+    import keras
+
+    cleared = []
+    monkeypatch.setattr(keras.backend, "clear_session", lambda *_, **__: cleared.append(1))
+    app = app_as(accounts["trainee"]).run()
+    app.run()
+    assert not app.exception and cleared == []
