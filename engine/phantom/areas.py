@@ -31,6 +31,12 @@ def _textured(scene: Scene, colour: np.ndarray, amount: float) -> np.ndarray:
     return colour[None, None, :] * (1.0 + amount * texture)[..., None]
 
 
+def _cloudy(scene: Scene, amount: float, scale_mm: float = 0.3) -> np.ndarray:
+    """An opacity factor around 1 that varies like clouds, so an area is never one solid fill."""
+    noise = fractal_noise(scene.rng, scene.shape, scale_mm * scene.outline.px_per_mm)
+    return 1.0 + amount * noise
+
+
 def _hazy(scene: Scene, region: np.ndarray, width: float = HAZE) -> np.ndarray:
     """A region whose edge dissolves into what is around it, kept inside the lesion."""
     outline = scene.outline
@@ -55,19 +61,21 @@ def blue_whitish_veil(image: np.ndarray, scene: Scene) -> None:
     """A confluent, ground-glass blue-white haze over part of the lesion."""
     region = scene.outline.region(scene.rng, share=scene.rng.uniform(0.18, 0.32), scale_mm=1.4,
                                   bias=_eccentric_bias(scene, 0.8), softness=0.45)
-    cloud = 1.0 + 0.12 * fractal_noise(scene.rng, scene.shape, 0.3 * scene.outline.px_per_mm)
     composite(image, _textured(scene, VEIL, 0.07),
-              np.clip(_hazy(scene, region, 0.07) * 0.9 * cloud, 0, 1))
+              np.clip(_hazy(scene, region, 0.07) * 0.9 * _cloudy(scene, 0.12), 0, 1))
 
 
 def regression_structures(image: np.ndarray, scene: Scene) -> None:
-    """Whitish scar-like haze, with blue-grey peppering (fine granules) mostly around it."""
+    """Whitish, faintly blue-grey scar-like haze, with blue-grey peppering (fine granules)
+    mostly around it."""
     outline, rng = scene.outline, scene.rng
     region = outline.region(rng, share=rng.uniform(0.18, 0.28), scale_mm=1.0,
                             bias=_eccentric_bias(scene, 0.6), softness=0.7)
-    scar = RGB["white"] * 0.96 + RGB["blue-grey"] * 0.04
-    composite(image, scar, _hazy(scene, region, 0.2) * 0.4)  # the scar's halo
-    composite(image, _textured(scene, scar, 0.02), _hazy(scene, region, 0.04) * 0.97)
+    scar = RGB["white"] * 0.93 + RGB["blue-grey"] * 0.07
+    composite(image, RGB["blue-grey"] * 0.4 + scar * 0.6,
+              _hazy(scene, region, 0.2) * 0.35)  # the scar's halo
+    composite(image, _textured(scene, scar, 0.03),
+              np.clip(_hazy(scene, region, 0.05) * 0.97 * _cloudy(scene, 0.05), 0, 1))
     peppered = outline.region(rng, share=0.2, scale_mm=0.9, softness=0.25)
     count = int(np.clip(rng.poisson(4 * outline.radius_mm**2), 20, 200))
     points = outline.random_points(rng, count, rho_high=0.95)
@@ -85,8 +93,10 @@ def central_white_patch(image: np.ndarray, scene: Scene) -> None:
     bias = -2.5 * np.clip(outline.rho, 0, 1.5)
     region = outline.region(scene.rng, share=scene.rng.uniform(0.18, 0.26), scale_mm=1.0,
                             bias=bias, softness=0.9)
-    composite(image, RGB["white"], _hazy(scene, region, 0.25) * 0.45)  # the scar's halo
-    composite(image, _textured(scene, RGB["white"], 0.02), _hazy(scene, region, 0.06) * 0.97)
+    scar = RGB["white"] * 0.97 + RGB["blue-grey"] * 0.03
+    composite(image, scar, _hazy(scene, region, 0.25) * 0.35)  # the scar's halo
+    composite(image, _textured(scene, scar, 0.03),
+              np.clip(_hazy(scene, region, 0.06) * 0.97 * _cloudy(scene, 0.05), 0, 1))
 
 
 def scale(image: np.ndarray, scene: Scene) -> None:
@@ -94,7 +104,8 @@ def scale(image: np.ndarray, scene: Scene) -> None:
     region = scene.outline.region(scene.rng, share=scene.rng.uniform(0.15, 0.25), scale_mm=0.7,
                                   softness=0.5)
     flake = RGB["white"] * np.array((1.0, 0.99, 0.95), np.float32)
-    composite(image, _textured(scene, flake, 0.04), _hazy(scene, region, 0.04) * 0.95)
+    composite(image, _textured(scene, flake, 0.05),
+              np.clip(_hazy(scene, region, 0.04) * 0.95 * _cloudy(scene, 0.1, 0.2), 0, 1))
 
 
 def ulceration(image: np.ndarray, scene: Scene) -> None:

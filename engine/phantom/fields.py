@@ -70,13 +70,18 @@ def spots(
     centres_xy: np.ndarray,
     radii_px: np.ndarray,
     softness_px: float = 0.6,
+    strengths: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Filled discs as a soft coverage map in [0, 1] (drawn at 4x precision, then blurred)."""
+    """Filled discs as a soft coverage map in [0, 1] (drawn at 4x precision, then blurred).
+
+    `strengths` (0-1 per disc) lets some discs be fainter than others, as real dots are.
+    """
     layer = np.zeros(shape, np.uint8)
-    for (x, y), radius in zip(centres_xy, radii_px, strict=True):
+    levels = np.ones(len(radii_px)) if strengths is None else np.clip(strengths, 0, 1)
+    for (x, y), radius, level in zip(centres_xy, radii_px, levels, strict=True):
         cv2.circle(
             layer, (int(round(x * 4)), int(round(y * 4))), max(1, int(round(radius * 4))),
-            255, -1, lineType=cv2.LINE_AA, shift=2,
+            int(255 * level), -1, lineType=cv2.LINE_AA, shift=2,
         )
     return blur(layer.astype(np.float32) / 255.0, softness_px)
 

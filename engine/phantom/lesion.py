@@ -119,11 +119,14 @@ def build_outline(*, criteria: Criteria, grid: Grid, rng: np.random.Generator) -
     r = np.sqrt(u * u + v * v)
     rho = r / radius_table[index]
     softness = _softness_table(criteria, rng)[index]
-    # A fine raggedness of the edge that grows with the border's irregularity.
+    # A raggedness of the edge at every scale that grows with the border's irregularity, and
+    # a mottle across the fading band: pigment thins out in patches, not as a smooth ramp.
     radius_px = criteria.diameter_mm / 2 * grid.px_per_mm
-    ragged = fractal_noise(rng, rho.shape, 0.3 * radius_px, octaves=2) * (
-        0.02 + 0.08 * criteria.border_irregularity)
+    ragged = fractal_noise(rng, rho.shape, 0.3 * radius_px, octaves=4) * (
+        0.03 + 0.08 * criteria.border_irregularity)
     alpha = smoothstep(1.0 + softness / 2, 1.0 - softness / 2, rho + ragged)
+    mottle = fractal_noise(rng, rho.shape, max(2.0, 0.25 * grid.px_per_mm), octaves=2)
+    alpha = np.clip(alpha * (1.0 + 0.6 * mottle * (1.0 - alpha)), 0.0, 1.0)
     centre_px = grid.to_pixels(np.float32(criteria.centre_mm[0]), np.float32(criteria.centre_mm[1]))
     return Outline(u=u, v=v, rho=rho.astype(np.float32), theta=theta, alpha=alpha,
                    radius_mm=criteria.diameter_mm / 2,
@@ -193,13 +196,26 @@ def paint_body(
     if not pink and "red" in criteria.colours:  # erythema through the pigment, at the rim
         tint = _RED_TINT.get(criteria.dx, 0.25) * smoothstep(0.1, 0.9, outline.rho)
         composite(body, COLOUR_RGB["red"], tint)
-    texture = fractal_noise(rng, density.shape, 0.5 * outline.px_per_mm, octaves=2)
-    body *= (1.0 + 0.04 * texture)[..., None]
+    _mottle(body, outline, rng)
     low, high = _BODY_OPACITY.get(criteria.dx, (0.85, 0.97))
-    # Pigment thins towards the rim, where the skin's pink shows through (a nevus's halo).
-    periphery = 1.0 - rng.uniform(0.15, 0.4) * smoothstep(0.3, 1.1, outline.rho)
+    # Pigment thins towards the rim, where the skin's pink shows through (a nevus's halo), in
+    # a granular pattern: real pigment is never an even film, least of all where it is thin.
+    grain = fractal_noise(rng, density.shape, max(1.2, 0.15 * outline.px_per_mm), octaves=2)
+    periphery = 1.0 - smoothstep(0.3, 1.1, outline.rho) * (
+        rng.uniform(0.15, 0.4) + 0.15 * np.clip(grain + 0.5, 0, 2))
     composite(image, body, outline.alpha * rng.uniform(low, high) * periphery)
     return body
+
+
+def _mottle(body: np.ndarray, outline: Outline, rng: np.random.Generator) -> None:
+    """Multi-scale variation of the fill in place: darker and lighter clouds from the lesion's
+    scale down to single pixels, and a drift between redder and yellower browns, so no part of
+    the body is a flat fill."""
+    shape = body.shape[:2]
+    density = fractal_noise(rng, shape, 0.4 * outline.radius_mm * outline.px_per_mm, octaves=5)
+    hue = fractal_noise(rng, shape, 0.5 * outline.radius_mm * outline.px_per_mm, octaves=2)
+    body *= (1.0 + 0.09 * density)[..., None]
+    body += hue[..., None] * np.array((0.012, -0.008, -0.012), np.float32)
 
 
 def _density(outline: Outline, criteria: Criteria, rng: np.random.Generator) -> np.ndarray:

@@ -16,13 +16,10 @@ RING_PX = 4
 
 
 def lesion_mask(image: np.ndarray) -> np.ndarray:
-    """Pixels that differ from the skin (median of the image's outer ring): Otsu threshold on
-    the colour distance, largest connected part, holes filled."""
+    """Pixels that differ from the skin (see `skin_reference`): Otsu threshold on the colour
+    distance, largest connected part, holes filled."""
     pixels = cv2.GaussianBlur(image, (0, 0), 1.0).astype(np.float32)
-    ring = np.concatenate([pixels[:RING_PX].reshape(-1, 3), pixels[-RING_PX:].reshape(-1, 3),
-                           pixels[:, :RING_PX].reshape(-1, 3),
-                           pixels[:, -RING_PX:].reshape(-1, 3)])
-    distance = np.linalg.norm(pixels - np.median(ring, axis=0), axis=-1)
+    distance = np.linalg.norm(pixels - skin_reference(pixels), axis=-1)
     scaled = np.clip(distance * 255 / max(distance.max(), 1), 0, 255).astype(np.uint8)
     _, mask = cv2.threshold(scaled, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
@@ -31,6 +28,22 @@ def lesion_mask(image: np.ndarray) -> np.ndarray:
         return np.zeros(mask.shape, bool)
     largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     return filled(labels == largest)
+
+
+def skin_reference(pixels: np.ndarray) -> np.ndarray:
+    """The skin's colour at every pixel: a plane per channel fitted to the image's outer ring,
+    because a dermoscope's light falls unevenly, brighter on one side of the field. Ring pixels
+    far from the ring's median (hair, ruler, the lesion reaching the edge) are left out."""
+    height, width = pixels.shape[:2]
+    ring = np.ones((height, width), bool)
+    ring[RING_PX:-RING_PX, RING_PX:-RING_PX] = False
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32) / max(height, width)
+    design = np.stack([np.ones_like(x), x, y], axis=-1)
+    values = pixels[ring]
+    spread = np.linalg.norm(values - np.median(values, axis=0), axis=-1)
+    keep = spread <= np.quantile(spread, 0.75)
+    coefficients, *_ = np.linalg.lstsq(design[ring][keep], values[keep], rcond=None)
+    return design @ coefficients
 
 
 def filled(mask: np.ndarray) -> np.ndarray:

@@ -105,9 +105,20 @@ def apply_field(image: np.ndarray, *, circular: bool, rng: np.random.Generator) 
 
 
 def finish(image: np.ndarray, *, rng: np.random.Generator) -> np.ndarray:
-    """Defocus, white balance, sensor noise; returns uint8 RGB."""
-    image = blur(image, rng.uniform(0.25, 0.6) * image.shape[0] / 128)
+    """Defocus, uneven light, white balance, sensor noise; returns uint8 RGB.
+
+    A photograph is never crisp and clean: the lens is a little out of focus, the light comes
+    in at a slant, brighter on one side, and the sensor adds grain with colour in it.
+    """
+    size = image.shape[0]
+    image = blur(image, rng.uniform(0.3, 0.65) * size / 128)
+    axis = np.linspace(-1.0, 1.0, size, dtype=np.float32)
+    tilt = rng.uniform(-np.pi, np.pi)
+    light = 1.0 + rng.uniform(0.02, 0.06) * (np.cos(tilt) * axis[None, :]
+                                             + np.sin(tilt) * axis[:, None])
+    image = image * light[..., None]
     image = image * rng.normal(1.0, 0.02, 3).astype(np.float32) * rng.uniform(0.95, 1.05)
-    noise = rng.standard_normal(image.shape[:2]).astype(np.float32) * 0.012
-    image = image + noise[..., None]
+    grain = rng.standard_normal(image.shape[:2]).astype(np.float32)[..., None] * 0.01
+    colour = blur(rng.standard_normal(image.shape).astype(np.float32), 0.6 * size / 128) * 0.012
+    image = image + grain + colour
     return cv2.convertScaleAbs(np.clip(image, 0, 1), alpha=255.0)

@@ -20,6 +20,11 @@ def _sizes_px(scene: Scene, mean_mm: float, spread: float, count: int) -> np.nda
     return np.maximum(radii * scene.outline.px_per_mm, 0.55)
 
 
+def _faded(scene: Scene, count: int) -> np.ndarray:
+    """Per-dot strength: real dots and globules range from crisp to barely there."""
+    return scene.rng.uniform(0.6, 1.0, count)
+
+
 def _area_count(scene: Scene, per_mm2: float, low: int, high: int) -> int:
     area = np.pi * scene.outline.radius_mm**2
     return int(np.clip(scene.rng.poisson(per_mm2 * area), low, high))
@@ -30,7 +35,8 @@ def dots(image: np.ndarray, scene: Scene) -> None:
     count = _area_count(scene, 1.5, 8, 60)
     points = scene.outline.random_points(scene.rng, count, rho_high=0.6)
     coverage = spots(scene.shape, scene.outline.to_pixels(*points.T),
-                     _sizes_px(scene, 0.04, 0.15, count), softness_px=0.5)
+                     _sizes_px(scene, 0.04, 0.15, count), softness_px=0.6,
+                     strengths=_faded(scene, count))
     composite(image, DARK_BROWN * 0.8, np.clip(coverage, 0, 1) * 0.65)
 
 
@@ -43,10 +49,12 @@ def irregular_dots(image: np.ndarray, scene: Scene) -> None:
                                          angles=angles)
     pixels = scene.outline.to_pixels(*points.T)
     radii = _sizes_px(scene, 0.06, 0.6, count)
+    strengths = _faded(scene, count)
     shades = [BLACK, DARK_BROWN, BLUE_GREY * 0.8]
     for index, colour in enumerate(shades):
         chosen = slice(index, None, len(shades))
-        coverage = spots(scene.shape, pixels[chosen], radii[chosen], softness_px=0.5)
+        coverage = spots(scene.shape, pixels[chosen], radii[chosen], softness_px=0.6,
+                         strengths=strengths[chosen])
         composite(image, colour, np.clip(coverage, 0, 1) * 0.75)
 
 
@@ -58,7 +66,8 @@ def globules(image: np.ndarray, scene: Scene) -> None:
     else:
         points = scene.outline.random_points(scene.rng, count, rho_high=0.85)
     coverage = spots(scene.shape, scene.outline.to_pixels(*points.T),
-                     _sizes_px(scene, 0.12, 0.15, count), softness_px=0.9)
+                     _sizes_px(scene, 0.12, 0.15, count), softness_px=1.1,
+                     strengths=_faded(scene, count))
     composite(image, scene.darker(0.55), np.clip(coverage, 0, 1) * 0.75)
 
 
@@ -71,8 +80,11 @@ def irregular_globules(image: np.ndarray, scene: Scene) -> None:
     pixels = scene.outline.to_pixels(*points.T)
     radii = _sizes_px(scene, 0.15, 0.6, count)
     half = count // 2
-    dark = spots(scene.shape, pixels[:half], radii[:half], softness_px=0.9)
-    brown = spots(scene.shape, pixels[half:], radii[half:], softness_px=0.9)
+    strengths = _faded(scene, count)
+    dark = spots(scene.shape, pixels[:half], radii[:half], softness_px=1.1,
+                 strengths=strengths[:half])
+    brown = spots(scene.shape, pixels[half:], radii[half:], softness_px=1.1,
+                  strengths=strengths[half:])
     composite(image, BLACK * 1.3, np.clip(dark, 0, 1) * 0.8)
     composite(image, DARK_BROWN, np.clip(brown, 0, 1) * 0.85)
 
