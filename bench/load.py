@@ -6,8 +6,10 @@ answers case after case for --minutes, starting the quiz again when it is done. 
 answers stored in the database are counted and compared with the answers the sessions saw
 accepted. Baseline in the same run: one session
 alone for --baseline-minutes. Goal: K=20 on 2 cores with no lost answer and no error.
-CPU time of the server process and of the whole machine (chromium included) is read from /proc
-for each phase, which says whether the server or the browsers use up the cores.
+Before the phases a guest opens the Studio once, so the server holds the Keras models as a
+server in use does. CPU time of the server process and of the whole machine (chromium
+included) is read from /proc for each phase: it says whether the server or the browsers use
+up the cores.
 
     .venv/bin/python bench/load.py [--sessions 20] [--minutes 2] [--baseline-minutes 0.5]
                                    [--ramp-seconds 0]
@@ -107,13 +109,7 @@ async def one_session(browser, url: str, code: str, figures: SessionFigures,
     waited = False
     try:
         began = time.perf_counter()
-        await page.goto(url)
-        await settle(page)
-        await page.get_by_test_id("stSidebarNav").get_by_role("link", name="Sign in").click()
-        await settle(page)
-        await page.get_by_role("textbox", name="Guest name").fill(figures.name)
-        await page.get_by_role("button", name="Continue as guest").click()
-        await settle(page)
+        await sign_in_as_guest(page, url, figures.name)
         await join(page, code)
         figures.setup_ms = (time.perf_counter() - began) * 1000
         waited = True
@@ -133,6 +129,32 @@ async def one_session(browser, url: str, code: str, figures: SessionFigures,
             await start.wait()  # the others must not wait for this session forever
     finally:
         await context.close()
+
+
+async def sign_in_as_guest(page, url: str, name: str) -> None:
+    await page.goto(url)
+    await settle(page)
+    await page.get_by_test_id("stSidebarNav").get_by_role("link", name="Sign in").click()
+    await settle(page)
+    await page.get_by_role("textbox", name="Guest name").fill(name)
+    await page.get_by_role("button", name="Continue as guest").click()
+    await settle(page)
+
+
+async def load_models_in_server(url: str) -> None:
+    """A guest opens the Studio once, which generates with the GAN and Deconv: the server then
+    holds Keras models, as it does once anyone has generated a quiz or a practice level."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = await browser.new_page()
+        page.set_default_timeout(STEP_TIMEOUT_MS)
+        await sign_in_as_guest(page, url, "studio")
+        await page.get_by_test_id("stSidebarNav").get_by_role("link", name="Studio").click()
+        await page.get_by_test_id("stImage").first.wait_for()
+        await settle(page)
+        await browser.close()
 
 
 async def join(page, code: str) -> None:
@@ -256,6 +278,7 @@ def main() -> None:
         code = seed(data_dir)
         phases = []
         with streamlit_server(data_dir=data_dir, log=data_dir / "streamlit.log") as server:
+            asyncio.run(load_models_in_server(server.url))
             for label, sessions, minutes in (("baseline", 1, arguments.baseline_minutes),
                                              ("load", arguments.sessions, arguments.minutes)):
                 prefix = f"{label}-"

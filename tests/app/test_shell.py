@@ -103,3 +103,13 @@ def test_reruns_leave_the_loaded_models_alone(accounts, monkeypatch):
     app = app_as(accounts["trainee"]).run()
     app.run()
     assert not app.exception and cleared == []
+
+
+def test_the_server_skips_streamlits_full_collection_after_each_run():
+    """With TensorFlow loaded, `runner.postScriptGC` costs about 0.3 s per rerun (bench/load.py)."""
+    import tomllib
+
+    from engine.services.runtime import REPOSITORY_ROOT
+
+    config = tomllib.loads((REPOSITORY_ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
