@@ -92,12 +92,7 @@ def set_active(*, session: Session, actor: Actor, user_id: int, active: bool) ->
 
 def set_password(*, session: Session, actor: Actor, user_id: int, password: str) -> None:
     """Users change their own password; an admin may reset anyone's."""
-    acting = require_role(
-        session=session, actor=actor, allowed=frozenset(Role), action="change a password"
-    )
-    if acting.id != user_id and acting.role != Role.ADMIN:
-        raise PermissionDenied(f"{acting.name!r} may only change their own password")
-    user = _user(session=session, user_id=user_id)
+    user = _own_or_admin(session=session, actor=actor, user_id=user_id, setting="password")
     user.password_hash = hash_password(password=password)
     audit.record(
         session=session, actor=actor, action="user.set_password", details={"name": user.name}
@@ -118,12 +113,7 @@ def check_display_name(*, display_name: str) -> str:
 
 def set_display_name(*, session: Session, actor: Actor, user_id: int, display_name: str) -> None:
     """Users choose the name others see; an admin may change anyone's."""
-    acting = require_role(
-        session=session, actor=actor, allowed=frozenset(Role), action="change a display name"
-    )
-    if acting.id != user_id and acting.role != Role.ADMIN:
-        raise PermissionDenied(f"{acting.name!r} may only change their own display name")
-    user = _user(session=session, user_id=user_id)
+    user = _own_or_admin(session=session, actor=actor, user_id=user_id, setting="display name")
     user.display_name = check_display_name(display_name=display_name)
     audit.record(
         session=session, actor=actor, action="user.set_display_name", details={"name": user.name}
@@ -134,6 +124,17 @@ def display_name_of(*, session: Session, actor: Actor) -> str:
     """The acting user's own display name."""
     return require_role(session=session, actor=actor, allowed=frozenset(Role),
                         action="read their display name").display_name
+
+
+def _own_or_admin(*, session: Session, actor: Actor, user_id: int, setting: str) -> User:
+    """The account `user_id`, if the actor is its owner or an admin (settings users change for
+    themselves and an admin for anyone)."""
+    acting = require_role(
+        session=session, actor=actor, allowed=frozenset(Role), action=f"change a {setting}"
+    )
+    if acting.id != user_id and acting.role != Role.ADMIN:
+        raise PermissionDenied(f"{acting.name!r} may only change their own {setting}")
+    return _user(session=session, user_id=user_id)
 
 
 def _user(*, session: Session, user_id: int) -> User:
