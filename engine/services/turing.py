@@ -6,14 +6,15 @@ the clean images of stored items. Detection accuracy near 50% means the images p
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 from sqlalchemy import select
 
+from engine.datasets.images import decode_image
+from engine.evaluation.images import square_resize
+from engine.quiz_items import encode_png
 from engine.services.runtime import Runtime
 from engine.store import items
 from engine.store.models import Item
@@ -21,7 +22,6 @@ from engine.store.roles import REVIEWING_ROLES, Actor, require_role
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png"})
 SHOWN_SIZE = 256
-MAX_PIXELS = 40_000_000
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,11 @@ def draw_case(*, runtime: Runtime, actor: Actor, rng: np.random.Generator) -> Tu
         if not item_ids:
             raise ValueError("no synthetic items are stored yet; publish a quiz first")
         if rng.random() < 0.5:
-            return TuringCase(_square(real[int(rng.integers(len(real)))].read_bytes()), True)
+            path = real[int(rng.integers(len(real)))]
+            return TuringCase(_square(path.read_bytes(), source=path.name), True)
         clean, _ = items.item_images(session=session, actor=actor,
                                      item_id=item_ids[int(rng.integers(len(item_ids)))])
-        return TuringCase(_square(clean), False)
+        return TuringCase(_square(clean, source="synthetic item"), False)
 
 
 def detection_accuracy(*, guesses: list[tuple[bool, bool]]) -> float | None:
@@ -62,15 +63,7 @@ def detection_accuracy(*, guesses: list[tuple[bool, bool]]) -> float | None:
     return sum(guess == truth for guess, truth in guesses) / len(guesses)
 
 
-def _square(data: bytes) -> bytes:
-    """Centre-crop to a square and resize, so size and aspect ratio give nothing away."""
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    with Image.open(io.BytesIO(data)) as image:
-        image = image.convert("RGB")
-        side = min(image.size)
-        left, top = (image.width - side) // 2, (image.height - side) // 2
-        image = image.crop((left, top, left + side, top + side)).resize(
-            (SHOWN_SIZE, SHOWN_SIZE), Image.Resampling.LANCZOS)
-        output = io.BytesIO()
-        image.save(output, format="PNG")
-        return output.getvalue()
+def _square(data: bytes, *, source: str) -> bytes:
+    """Centre-crop to a square and resize, so size and aspect ratio give nothing away; decoded
+    with the data sets' decoder and its limits."""
+    return encode_png(square_resize(decode_image(data, source=source), size=SHOWN_SIZE))
