@@ -1,6 +1,6 @@
 """Screenshots of every page for the README, taken in chromium from a served, seeded app.
 
-    .venv/bin/python bench/screenshots.py [--out docs/screenshots]
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 """
 
 from __future__ import annotations
@@ -46,6 +46,54 @@ def answer_some(data_dir: Path, codes: dict) -> None:
     runtime.database.dispose()
 
 
+def fill_a_leaderboard(data_dir: Path, codes: dict) -> None:
+    """A cohort of the demo trainee and two peers who opted in and finished the same quiz."""
+    from engine.services import leaderboard, practice, teaching
+    from engine.services.runtime import RuntimeConfig, open_runtime
+    from engine.store import users
+    from engine.store.roles import Role
+
+    runtime = open_runtime(config=RuntimeConfig.from_environment(
+        environ={"LESIONLAB_DATA_DIR": str(data_dir)}))
+    educator, trainee = codes["actors"]["educator"], codes["actors"]["trainee"]
+    cohort_id = teaching.create_cohort(runtime=runtime, actor=educator, name="Dermatology year 2")
+    peers = []
+    for name, display_name in (("aiko", "Aiko S."), ("budi", "Budi R.")):
+        with runtime.database.writing() as session:
+            peers.append(users.add_user(session=session, actor=None, name=name,
+                                        role=Role.TRAINEE, password=None,
+                                        display_name=display_name))
+    for index, member in enumerate([trainee, *peers]):
+        teaching.add_trainee(runtime=runtime, actor=educator, cohort_id=cohort_id,
+                             account_name=member.name)
+        leaderboard.set_opt_in(runtime=runtime, actor=member, opted_in=True)
+        if member is trainee:
+            continue
+        attempt_id = practice.join(runtime=runtime, actor=member, code=codes["five"])
+        number = 0
+        while case := practice.next_case(runtime=runtime, actor=member, attempt_id=attempt_id):
+            right = case.options[0] if (number + index) % 3 else case.options[-1]
+            practice.record_answer(runtime=runtime, actor=member, attempt_id=attempt_id,
+                                   item_id=case.item_id, diagnosis=right, management="monitor",
+                                   confidence=60, time_ms=5000)
+            number += 1
+    runtime.database.dispose()
+
+
+def phantom_photo(folder: Path) -> Path:
+    """A 256 px phantom saved as a PNG, standing in for a user's own photo."""
+    from PIL import Image
+
+    from engine.phantom import render
+    from engine.profiles import ProfileSampler
+
+    profile = ProfileSampler.default().sample(n=1, fixed={"dx": "mel"}, seed=5)[0]
+    image, _ = render(profile, size=256, seed=5)
+    path = folder / "my-lesion.png"
+    Image.fromarray(image).save(path)
+    return path
+
+
 def shoot(page, out: Path, name: str) -> Path:
     settle(page)
     page.wait_for_timeout(600)  # let charts and images finish drawing
@@ -63,6 +111,8 @@ def main() -> None:
         data_dir = Path(folder)
         codes = seed_store(data_dir=data_dir, password=PASSWORD)
         answer_some(data_dir, codes)
+        fill_a_leaderboard(data_dir, codes)
+        photo = phantom_photo(Path(folder))
         with streamlit_server(data_dir=data_dir) as server, chromium() as browser:
             shots = []
 
@@ -93,6 +143,8 @@ def main() -> None:
             def results(page):
                 go_to(page, "Results and progress")
                 shots.append(shoot(page, arguments.out, "results"))
+                page.get_by_test_id("stDataFrame").last.scroll_into_view_if_needed()
+                shots.append(shoot(page, arguments.out, "leaderboard"))
 
             def educator(page):
                 go_to(page, "Educator")
@@ -105,6 +157,10 @@ def main() -> None:
             def studio(page):
                 go_to(page, "Studio")
                 shots.append(shoot(page, arguments.out, "studio"))
+                page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(photo))
+                settle(page)
+                page.get_by_test_id("stDownloadButton").last.scroll_into_view_if_needed()
+                shots.append(shoot(page, arguments.out, "studio-upload"))
 
             def model_lab(page):
                 go_to(page, "Model lab")
