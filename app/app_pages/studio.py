@@ -79,8 +79,9 @@ with images_column:
     chosen_source = st.radio(t("studio.degrade_which"), available, horizontal=True,
                              format_func=lambda image: t(f"studio.source.{image.source}"))
     picked = st.multiselect(t("studio.faults"), studio.degradation_names(),
-                            default=("gaussian_blur", "hair", "jpeg"))
-    strengths = tuple((name, st.slider(name.replace("_", " "), 0.0, 1.0, 0.5, step=0.05,
+                            default=("gaussian_blur", "hair", "jpeg"),
+                            format_func=lambda name: t(f"fault.{name}"))
+    strengths = tuple((name, st.slider(t(f"fault.{name}"), 0.0, 1.0, 0.5, step=0.05,
                                        key=f"strength_{name}")) for name in picked)
     degraded, description = _degraded(chosen_source.png, strengths, seed)
     before, after = st.columns(2)
