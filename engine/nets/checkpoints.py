@@ -29,29 +29,29 @@ CONFIG_FILE = "config.json"
 KINDS = ("gan", "deconv")
 
 
-def _temporary_path(path: Path) -> Path:
-    return path.with_name(f".{path.stem}.partial-{os.getpid()}{path.suffix}")
+@contextlib.contextmanager
+def _temporary_file(path: Path):
+    """A temporary name beside `path` to write to; removed afterwards unless it was moved into
+    place, so a failed write leaves nothing but the previous file."""
+    temporary = path.with_name(f".{path.stem}.partial-{os.getpid()}{path.suffix}")
+    try:
+        yield temporary
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
 
 
 def atomic_save_model(model: keras.Model, path: Path) -> None:
     """Save `model` to `path` (.keras) so that `path` is either the old or the new file."""
-    temporary = _temporary_path(path)
-    try:
+    with _temporary_file(path) as temporary:
         model.save(temporary)
         os.replace(temporary, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
 
 
 def atomic_write_json(path: Path, data: dict) -> None:
-    temporary = _temporary_path(path)
-    try:
+    with _temporary_file(path) as temporary:
         temporary.write_text(json.dumps(data, indent=1, sort_keys=True))
         os.replace(temporary, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
 
 
 def file_sha256(path: Path) -> str:
@@ -64,15 +64,11 @@ def file_sha256(path: Path) -> str:
 
 def _save_sampling_file(sampling_model: keras.Model, folder: Path) -> tuple[str, str]:
     """Save the sampling model under its checksum's name; returns (file name, checksum)."""
-    temporary = _temporary_path(folder / f"{SAMPLING_PREFIX}.keras")
-    try:
+    with _temporary_file(folder / f"{SAMPLING_PREFIX}.keras") as temporary:
         sampling_model.save(temporary)
         checksum = file_sha256(temporary)
         name = f"{SAMPLING_PREFIX}-{checksum[:12]}.keras"
         os.replace(temporary, folder / name)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
     return name, checksum
 
 
