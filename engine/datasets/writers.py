@@ -136,14 +136,11 @@ class DatasetWriter:
             self.abort()
             raise OSError(errno.EIO, f"an earlier write failed; nothing was written to "
                           f"{self.out_dir}")
+        table = pd.DataFrame(self.rows, columns=[*self.base_columns, *self.extra_columns])
+        writing = f"could not finish {self._storage_path()}"
         try:
             self._close_storage()
-        except OSError as error:
-            self.failed = True
-            self.abort()
-            raise self._write_error(error, f"could not finish {self._storage_path()}") from error
-        table = pd.DataFrame(self.rows, columns=[*self.base_columns, *self.extra_columns])
-        try:
+            writing = f"could not write {self.partial_dir / self.metadata_file}"
             # CRLF rows (RFC 4180) make pandas quote a value holding a lone CR, which a
             # reader would otherwise take for the end of the row.
             table.to_csv(self.partial_dir / self.metadata_file, index=False,
@@ -151,8 +148,7 @@ class DatasetWriter:
         except OSError as error:
             self.failed = True
             self.abort()
-            raise self._write_error(
-                error, f"could not write {self.partial_dir / self.metadata_file}") from error
+            raise self._write_error(error, writing) from error
         self.closed = True
         previous = None
         if self.out_dir.is_dir():
