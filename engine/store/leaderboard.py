@@ -72,13 +72,18 @@ def boards(*, session: Session, actor: Actor) -> list[Board]:
             .where(CohortMember.user_id == user.id).order_by(Cohort.name, Cohort.id))
     else:
         cohorts = list_cohorts(session=session, actor=actor)
-    return [board(session=session, actor=actor, cohort_id=cohort.id) for cohort in cohorts]
+    return [_board(session=session, cohort=cohort) for cohort in cohorts]
 
 
 def board(*, session: Session, actor: Actor, cohort_id: int) -> Board:
+    """One cohort's board, for its members and its educator only."""
+    return _board(session=session,
+                  cohort=_readable_cohort(session=session, actor=actor, cohort_id=cohort_id))
+
+
+def _board(*, session: Session, cohort: Cohort) -> Board:
     """Opted-in members by accuracy, then finished attempts, then display name and account
     id, so equal figures always come out in the same order."""
-    cohort = _readable_cohort(session=session, actor=actor, cohort_id=cohort_id)
     members = list(session.scalars(
         select(User).join(CohortMember, CohortMember.user_id == User.id)
         .where(CohortMember.cohort_id == cohort.id, User.active.is_(True))))
