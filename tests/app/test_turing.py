@@ -59,5 +59,5 @@ def test_an_expert_guesses_and_sees_the_detection_accuracy(runtime, accounts, mo
     for guess in ("Real", "Synthetic", "Real"):
         next(button for button in app.button if button.label == guess).click().run()
         assert not app.exception
-    assert "Your detection accuracy" in texts(app) and "3" in texts(app)
+    assert "Your detection accuracy" in texts(app) and "3 images judged" in texts(app)
     assert len(app.session_state["turing_guesses"]) == 3
