@@ -1,7 +1,7 @@
-"""Train the shipped GAN and auditor on a GPU with the JAX backend, on phantoms rendered in memory.
+"""Train the shipped GAN and auditor on a GPU (JAX backend) on phantoms rendered in memory.
 
-    KERAS_BACKEND=jax python scripts/train_jax.py --n 24000 --gan-minutes 5 --gan-out models/gan-128 \
-        --auditor-out models/auditor-128 --auditor-epochs 30
+    KERAS_BACKEND=jax python scripts/train_jax.py --n 20000 --gan-minutes 5.2 \
+        --gan-out models/gan-128 --auditor-out models/auditor-128
 
 The phantoms are rendered by the project's renderer with a class-balanced profile mix, the same
 data `lesionlab synth --class-mix balanced` writes (without its JPEG round trip). The GAN stops
