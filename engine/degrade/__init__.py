@@ -2,10 +2,11 @@
 
 `degrade(image, severity=3, seed=1)` or `degrade(image, spec=..., seed=1)` returns the degraded
 image with the exact parameters applied (a JSON-friendly list of {"name", "params"}) and a
-description for feedback. `replay(image, applied=..., seed=...)` reproduces the image from what
-a quiz item stored. The seed drives two independent streams: one draws which faults occur and
-their parameters, the other (albumentations' `Compose(seed=...)`) the pixel-level randomness
-(noise, hair paths, shadow shape).
+description for feedback (`describe(applied, language=...)` words it in en, ja or id).
+`replay(image, applied=..., seed=...)` reproduces the image from what a quiz item stored. The
+seed drives two independent streams: one draws which faults occur and their parameters, the
+other (albumentations' `Compose(seed=...)`) the pixel-level randomness (noise, hair paths,
+shadow shape).
 
 Severity presets live in `engine.degrade.presets`, the catalogue of faults in
 `engine.degrade.catalogue`, custom albumentations transforms in `engine.degrade.transforms`.
@@ -21,6 +22,7 @@ import numpy as np
 from engine.degrade.catalogue import DEGRADATIONS, degradation
 from engine.degrade.presets import SEVERITIES, SEVERITY_NAMES, severity_spec
 from engine.degrade.spec import DegradationSpec, DegradationStep
+from engine.i18n import text
 
 __all__ = [
     "DEGRADATIONS",
@@ -106,17 +108,19 @@ def replay(image: np.ndarray, *, applied: Sequence[Mapping], seed: int) -> np.nd
     return pipeline(image=image)["image"]
 
 
-def describe(applied: Sequence[Mapping]) -> str:
-    """A trainee-readable summary, e.g. "heavy motion blur (...), moderate JPEG quality 35"."""
+def describe(applied: Sequence[Mapping], *, language: str = "en") -> str:
+    """A trainee-readable summary, e.g. "heavy motion blur (...); moderate JPEG quality 35"."""
     if not applied:
-        return "no degradation: the image is as generated"
+        return text("degradation.none", language)
     phrases = []
     for step in applied:
         entry = degradation(step["name"])
         degree = entry.degree(step["params"])
-        adjective = "slight" if degree < 0.3 else "moderate" if degree < 0.65 else "heavy"
-        phrases.append(f"{adjective} {entry.describe(step['params'])}")
-    return "; ".join(phrases)
+        strength = "slight" if degree < 0.3 else "moderate" if degree < 0.65 else "heavy"
+        phrases.append(text("degradation.step", language,
+                            strength=text(f"degradation.strength.{strength}", language),
+                            fault=entry.describe(step["params"], language=language)))
+    return text("degradation.separator", language).join(phrases)
 
 
 def _step_transforms(step: Mapping, position: int, height: int, width: int) -> list:

@@ -4,9 +4,9 @@ Every degradation has named parameters with hard bounds (what a custom spec may 
 `clean` and a `heavy` value (what the severity presets interpolate between), a stage that fixes
 the order of application (scene, lighting, optics, framing, sensor, storage: the order in which
 a real photograph acquires its faults), a builder that turns drawn values into albumentations
-transforms with degenerate ranges (so the drawn value is the applied value), and a phrase for
-feedback. Blur sizes are fractions of the image side, so a preset means the same at any
-resolution.
+transforms with degenerate ranges (so the drawn value is the applied value), and its words for
+feedback (templates in `engine/locales`, so they follow the trainee's language). Blur sizes
+are fractions of the image side, so a preset means the same at any resolution.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from engine.i18n import listing, text
 
 
 class _LazyModule:
@@ -52,12 +54,24 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Degradation:
+    """One fault. Its words are templates in `engine/locales`: `fault.<name>` names it and
+    `degradation.<name>` describes drawn values; `variants` picks among templates
+    `degradation.<name>.<variant>` where the words depend on the values (warm or cold, ...)."""
+
     name: str
-    label: str
     stage: int
     parameters: tuple[Parameter, ...]
     build: Callable[[Mapping[str, float], int, int], list]
-    describe: Callable[[Mapping[str, float]], str]
+    variants: Callable[[Mapping[str, float]], tuple[str, ...]] | None = None
+
+    def label(self, *, language: str = "en") -> str:
+        return text(f"fault.{self.name}", language)
+
+    def describe(self, values: Mapping[str, float], *, language: str = "en") -> str:
+        """What the drawn values did, e.g. "motion blur (streaks 12% of the field long)"."""
+        keys = [f"degradation.{self.name}"] if self.variants is None else [
+            f"degradation.{self.name}.{variant}" for variant in self.variants(values)]
+        return listing((text(key, language, **values) for key in keys), language)
 
     def parameter(self, name: str) -> Parameter:
         for parameter in self.parameters:
@@ -98,159 +112,141 @@ def _crop(values: Mapping[str, float], height: int, width: int) -> list:
     ]
 
 
-def _cast_phrase(values: Mapping[str, float]) -> str:
-    shifts = {"red": values["red"], "green": values["green"], "blue": values["blue"]}
-    strongest = max(shifts, key=lambda colour: abs(shifts[colour]))
+def _cast_variants(values: Mapping[str, float]) -> tuple[str, ...]:
+    """The tint of the strongest channel shift: reddish or cyan, greenish or magenta, ..."""
+    strongest = max(("red", "green", "blue"), key=lambda channel: abs(values[channel]))
     tint = {"red": ("reddish", "cyan"), "green": ("greenish", "magenta"),
             "blue": ("bluish", "yellowish")}[strongest]
-    return f"{tint[0] if shifts[strongest] > 0 else tint[1]} colour cast"
+    return (tint[0] if values[strongest] > 0 else tint[1],)
 
 
-def _exposure_phrase(values: Mapping[str, float]) -> str:
-    words = []
+def _exposure_variants(values: Mapping[str, float]) -> tuple[str, ...]:
+    """Over- or under-exposure and more or less contrast, each only when noticeable."""
+    variants = []
     if abs(values["brightness"]) >= 0.02:
-        direction = "over-exposed" if values["brightness"] > 0 else "under-exposed"
-        words.append(f"{direction} ({values['brightness']:+.0%} brightness)")
+        variants.append("over" if values["brightness"] > 0 else "under")
     if abs(values["contrast"]) >= 0.02:
-        words.append(f"{'more' if values['contrast'] > 0 else 'less'} contrast "
-                     f"({values['contrast']:+.0%})")
-    return ", ".join(words) or "a touch of exposure change"
+        variants.append("more_contrast" if values["contrast"] > 0 else "less_contrast")
+    return tuple(variants) or ("slight",)
 
 
 DEGRADATIONS: dict[str, Degradation] = {
     degradation.name: degradation
     for degradation in (
         Degradation(
-            "hair", "hair occlusion", 10,
+            "hair", 10,
             (Parameter("count", 0, 200, 0, 24, integer=True),
              Parameter("thickness", 1, 6, 1, 2, integer=True)),
             lambda v, h, w: [custom.HairOcclusion(count_range=_fixed(int(v["count"])),
                                            thickness_range=_fixed(int(v["thickness"])), p=1)],
-            lambda v: f"hair over the field ({v['count']:.0f} strands)",
         ),
         Degradation(
-            "glare", "specular glare", 11,
+            "glare", 11,
             (Parameter("count", 0, 50, 0, 8, integer=True),
              Parameter("intensity", 0, 1, 0.4, 1.0)),
             lambda v, h, w: [custom.SpecularGlare(count_range=_fixed(int(v["count"])),
                                            intensity_range=_fixed(v["intensity"]), p=1)],
-            lambda v: f"specular glare ({v['count']:.0f} bright spots)",
         ),
         Degradation(
-            "shadow", "shadow", 12,
+            "shadow", 12,
             (Parameter("intensity", 0, 1, 0, 0.7),
              Parameter("reach", 0.05, 1, 0.2, 0.6)),
             lambda v, h, w: [custom.EdgeShadow(intensity_range=_fixed(v["intensity"]),
                                         reach_range=_fixed(v["reach"]), p=1)],
-            lambda v: f"shadow over {v['reach']:.0%} of the field ({v['intensity']:.0%} darker "
-                      "at the edge)",
         ),
         Degradation(
-            "vignetting", "vignetting", 20,
+            "vignetting", 20,
             (Parameter("strength", 0, 1, 0, 0.8),),
             lambda v, h, w: [custom.Vignetting(strength_range=_fixed(v["strength"]), p=1)],
-            lambda v: f"vignetting (corners {v['strength']:.0%} darker)",
         ),
         Degradation(
-            "brightness_contrast", "exposure", 21,
+            "brightness_contrast", 21,
             (Parameter("brightness", -0.9, 0.9, 0, 0.25, signed=True),
              Parameter("contrast", -0.9, 0.9, 0, 0.35, signed=True)),
             lambda v, h, w: [A.RandomBrightnessContrast(
                 brightness_limit=_fixed(v["brightness"]), contrast_limit=_fixed(v["contrast"]),
                 p=1)],
-            _exposure_phrase,
+            variants=_exposure_variants,
         ),
         Degradation(
-            "gamma", "gamma", 22,
+            "gamma", 22,
             (Parameter("gamma", 0.25, 4.0, 1.0, 2.2),),
             lambda v, h, w: [A.RandomGamma(gamma_limit=_fixed(v["gamma"] * 100), p=1)],
-            lambda v: f"gamma {v['gamma']:.2f} "
-                      f"({'darker' if v['gamma'] > 1 else 'lighter'} mid-tones)",
+            variants=lambda v: ("darker" if v["gamma"] > 1 else "lighter",),
         ),
         Degradation(
-            "white_balance", "white balance", 23,
+            "white_balance", 23,
             (Parameter("temperature", 3000, 15000, 6000, 4200, integer=True),),
             lambda v, h, w: [custom.WhiteBalance(
                 temperature_range=_fixed(int(v["temperature"])), p=1)],
-            lambda v: f"{'warm' if v['temperature'] < 6000 else 'cold'} white balance "
-                      f"({v['temperature']:.0f} K)",
+            variants=lambda v: ("warm" if v["temperature"] < 6000 else "cold",),
         ),
         Degradation(
-            "colour_cast", "colour cast", 24,
+            "colour_cast", 24,
             tuple(Parameter(channel, -120, 120, 0, 45, integer=True, signed=True)
                   for channel in ("red", "green", "blue")),
             lambda v, h, w: [A.RGBShift(r_shift_limit=_fixed(v["red"]),
                                         g_shift_limit=_fixed(v["green"]),
                                         b_shift_limit=_fixed(v["blue"]), p=1)],
-            _cast_phrase,
+            variants=_cast_variants,
         ),
         Degradation(
-            "defocus_blur", "defocus blur", 30,
+            "defocus_blur", 30,
             (Parameter("radius", 0.004, 0.1, 0.004, 0.04),),
             lambda v, h, w: [A.Defocus(radius=_fixed(max(1, round(v["radius"] * min(h, w)))),
                                        alias_blur=(0.1, 0.1), p=1)],
-            lambda v: f"out of focus (blur radius {v['radius']:.1%} of the field)",
         ),
         Degradation(
-            "motion_blur", "motion blur", 31,
+            "motion_blur", 31,
             (Parameter("length", 0.01, 0.3, 0.01, 0.12),
              Parameter("angle", 0, 360, free=True)),
             lambda v, h, w: [A.MotionBlur(blur_limit=_fixed(_odd_pixels(v["length"], min(h, w))),
                                           angle_range=_fixed(v["angle"]),
                                           direction_range=(0.0, 0.0), allow_shifted=False,
                                           p=1)],
-            lambda v: f"motion blur (streaks {v['length']:.0%} of the field long)",
         ),
         Degradation(
-            "gaussian_blur", "soft focus", 32,
+            "gaussian_blur", 32,
             (Parameter("sigma", 0.001, 0.1, 0.001, 0.025),),
             lambda v, h, w: [A.GaussianBlur(blur_limit=0,
                                             sigma_limit=_fixed(v["sigma"] * min(h, w)), p=1)],
-            lambda v: f"soft focus (Gaussian sigma {v['sigma']:.1%} of the field)",
         ),
         Degradation(
-            "crop", "off-centre crop", 40,
+            "crop", 40,
             (Parameter("keep", 0.3, 1.0, 1.0, 0.6),
              Parameter("shift_x", -1, 1, free=True),
              Parameter("shift_y", -1, 1, free=True)),
             _crop,
-            lambda v: f"off-centre crop keeping {v['keep']:.0%} of the field "
-                      "(part of the lesion may be cut off)",
         ),
         Degradation(
-            "low_resolution", "low resolution", 50,
+            "low_resolution", 50,
             (Parameter("scale", 0.05, 1.0, 1.0, 0.25),),
             lambda v, h, w: [A.Downscale(scale_range=_fixed(v["scale"]), interpolation_pair={
                 "downscale": cv2.INTER_AREA, "upscale": cv2.INTER_LINEAR}, p=1)],
-            lambda v: f"low resolution (captured at {v['scale']:.0%} of the size)",
         ),
         Degradation(
-            "gaussian_noise", "sensor noise", 51,
+            "gaussian_noise", 51,
             (Parameter("std", 0, 0.5, 0, 0.09),),
             lambda v, h, w: [A.GaussNoise(std_range=_fixed(v["std"]), per_channel=True, p=1)],
-            lambda v: f"Gaussian noise (sd {v['std']:.0%} of full scale)",
         ),
         Degradation(
-            "iso_noise", "high-ISO noise", 52,
+            "iso_noise", 52,
             (Parameter("intensity", 0, 1.5, 0, 0.8),
              Parameter("colour_shift", 0, 0.2, 0, 0.08)),
             lambda v, h, w: [A.ISONoise(color_shift=_fixed(v["colour_shift"]),
                                         intensity=_fixed(v["intensity"]), p=1)],
-            lambda v: f"high-ISO sensor noise (intensity {v['intensity']:.2f})",
         ),
         Degradation(
-            "salt_pepper", "salt-and-pepper noise", 53,
+            "salt_pepper", 53,
             (Parameter("amount", 0, 0.3, 0, 0.04),),
             lambda v, h, w: [A.SaltAndPepper(amount=_fixed(v["amount"]),
                                              salt_vs_pepper=(0.5, 0.5), p=1)],
-            lambda v: f"salt-and-pepper noise ({v['amount']:.1%} of pixels)",
         ),
         Degradation(
-            "jpeg", "JPEG compression", 60,
+            "jpeg", 60,
             (Parameter("quality", 1, 100, 95, 12, integer=True),),
             lambda v, h, w: [A.ImageCompression(compression_type="jpeg",
                                                 quality_range=_fixed(int(v["quality"])), p=1)],
-            lambda v: f"JPEG quality {v['quality']:.0f}",
         ),
     )
 }

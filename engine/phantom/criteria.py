@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from engine.i18n import listing, text
 from engine.profiles import PatientProfile
 from engine.vocabulary import ACRAL_SITES, FACIAL_SITES
 
@@ -236,32 +237,44 @@ class Criteria:
                 values[name] = tuple(values[name])
         return cls(**values)
 
-    def explanation_lines(self) -> list[str]:
+    def explanation_lines(self, *, language: str = "en") -> list[str]:
         """Short lines a quiz can show as feedback: what is visible and what it scores."""
         components = self.abcd_components()
+        seven_score = self.seven_point_score()
+        scored = [text("criteria.seven_point.item", language, points=SEVEN_POINT[name][0],
+                       criterion=text(f"term.{name}", language))
+                  for name in self.seven_point_criteria()]
         lines = [
-            f"Diameter {self.diameter_mm:.1f} mm.",
-            f"Asymmetry in {self.asymmetry_axes} of 2 axes (A = {1.3 * self.asymmetry_axes:.1f}).",
-            f"Abrupt border cut-off in {self.border_segments} of 8 segments "
-            f"(B = {0.1 * self.border_segments:.1f}).",
-            f"{len(self.colours)} colour(s): {', '.join(self.colours)} "
-            f"(C = {0.5 * len(self.colours):.1f}).",
-            f"Structural components: {', '.join(components) or 'none'} "
-            f"(D = {0.5 * max(1, len(components)):.1f}).",
-            f"Total dermoscopy score {self.tds():.2f}: {self.tds_category()}.",
+            text("criteria.diameter", language, diameter=self.diameter_mm),
+            text("criteria.asymmetry", language, axes=self.asymmetry_axes,
+                 score=1.3 * self.asymmetry_axes),
+            text("criteria.border", language, segments=self.border_segments,
+                 score=0.1 * self.border_segments),
+            text("criteria.colours", language, count=len(self.colours),
+                 colours=_terms(self.colours, language), score=0.5 * len(self.colours)),
+            text("criteria.components", language, components=_terms(components, language),
+                 score=0.5 * max(1, len(components))),
+            text("criteria.tds", language, score=self.tds(),
+                 category=text(f"term.{self.tds_category()}", language)),
+            text("criteria.seven_point.melanoma" if seven_score >= SEVEN_POINT_THRESHOLD
+                 else "criteria.seven_point.below", language,
+                 criteria=listing(scored, language) or text("criteria.none", language),
+                 score=seven_score, threshold=SEVEN_POINT_THRESHOLD),
         ]
-        seven = self.seven_point_criteria()
-        listed = ", ".join(f"{name} ({SEVEN_POINT[name][0]})" for name in seven) or "none"
-        verdict = "suggests melanoma" if self.seven_point_score() >= SEVEN_POINT_THRESHOLD \
-            else "below the melanoma threshold of 3"
-        lines.append(f"7-point checklist: {listed}; score {self.seven_point_score()} {verdict}.")
         others = [s for s in self.structures if not any(
             s in shows for shows in ABCD_COMPONENTS.values())]
         if others:
-            lines.append(f"Other structures: {', '.join(others)}.")
+            lines.append(text("criteria.other", language, structures=_terms(others, language)))
         if self.site_pattern:
-            lines.append(f"Site pattern: {self.site_pattern}.")
+            lines.append(text("criteria.site_pattern", language,
+                              pattern=text(f"term.{self.site_pattern}", language)))
         return lines
+
+
+def _terms(names, language: str) -> str:
+    """Dermoscopic terms (structures, colours, components) listed in the language, or "none"."""
+    return listing((text(f"term.{name}", language) for name in names), language) \
+        or text("criteria.none", language)
 
 
 def sample_criteria(*, profile: PatientProfile, rng: np.random.Generator) -> Criteria:
