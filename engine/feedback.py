@@ -1,10 +1,11 @@
-"""Feedback on a quiz item: the right answer and why.
+"""Feedback on a quiz item: the right answer and why, in the trainee's language.
 
 For every item: the right diagnosis and management, the class's teaching points (from
-`assets/teaching/<dx>.json`, written for trainees with their sources), how to tell the right
-class from the one chosen when the answer was wrong, and what the degradation did to the image.
-For phantom items, also the dermoscopic criteria drawn in the image with their ABCD total
-dermoscopy score and 7-point checklist score.
+`assets/teaching/<dx>.json`, written for trainees with their sources, and its translations in
+`assets/teaching/<language>/<dx>.json`), how to tell the right class from the one chosen when
+the answer was wrong, and what the degradation did to the image. For phantom items, also the
+dermoscopic criteria drawn in the image with their ABCD total dermoscopy score and 7-point
+checklist score. Sentences come from `engine.i18n`; `language` is one of its LANGUAGES.
 """
 
 from __future__ import annotations
@@ -16,16 +17,11 @@ from functools import cache
 from pathlib import Path
 
 from engine.degrade import describe
-from engine.scoring import MANAGEMENT_LABELS, correct_management
-from engine.vocabulary import DIAGNOSES, DIAGNOSIS_NAMES, MALIGNANT
+from engine.i18n import checked_language, text
+from engine.scoring import correct_management
+from engine.vocabulary import DIAGNOSES, MALIGNANT
 
 TEACHING_DIR = Path(__file__).resolve().parent.parent / "assets" / "teaching"
-MANAGEMENT_NOTE = (
-    "In this quiz malignant lesions (melanoma, basal cell carcinoma, actinic keratosis / "
-    "intraepithelial carcinoma) need excision or biopsy and benign ones monitoring; in practice "
-    "a symptomatic benign lesion may be removed too, and actinic keratoses are often treated "
-    "without surgery."
-)
 
 
 @dataclass(frozen=True)
@@ -50,11 +46,18 @@ class TeachingPoints:
 
 
 @cache
-def teaching_points(dx: str) -> TeachingPoints:
-    """The teaching points of a diagnosis, read and checked once per process."""
+def teaching_points(dx: str, *, language: str = "en") -> TeachingPoints:
+    """The teaching points of a diagnosis in a language, read and checked once per process.
+
+    English is the source (`<dx>.json`); a translation (`<language>/<dx>.json`) must match its
+    shape (the same lists with as many entries, the same look-alikes), so no cue or pitfall is
+    lost in one language.
+    """
     if dx not in DIAGNOSES:
         raise ValueError(f"unknown diagnosis {dx!r}; expected one of {', '.join(DIAGNOSES)}")
-    path = TEACHING_DIR / f"{dx}.json"
+    checked_language(language)
+    folder = TEACHING_DIR if language == "en" else TEACHING_DIR / language
+    path = folder / f"{dx}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -73,7 +76,20 @@ def teaching_points(dx: str) -> TeachingPoints:
         raise ValueError(f"teaching text {path}: look_alikes names unknown {sorted(unknown)}")
     for name in ("dermoscopic_cues", "pitfalls", "sources"):
         data[name] = tuple(data[name])
-    return TeachingPoints(**data)
+    points = TeachingPoints(**data)
+    if language != "en":
+        _check_translation(points, teaching_points(dx), path)
+    return points
+
+
+def _check_translation(translated: TeachingPoints, source: TeachingPoints, path: Path) -> None:
+    differences = [name for name in ("dermoscopic_cues", "pitfalls", "sources")
+                   if len(getattr(translated, name)) != len(getattr(source, name))]
+    if set(translated.look_alikes) != set(source.look_alikes):
+        differences.append("look_alikes")
+    if differences:
+        raise ValueError(f"teaching text {path}: {', '.join(differences)} do not match the "
+                         "English text's entries")
 
 
 @dataclass(frozen=True)
@@ -101,11 +117,13 @@ class Feedback:
 
 
 def item_feedback(
-    *, item, given: str | None = None, given_management: str | None = None
+    *, item, given: str | None = None, given_management: str | None = None,
+    language: str = "en",
 ) -> Feedback:
     """Feedback for a QuizItem or its `to_dict(images=False)` record (e.g. a stored row).
 
     given / given_management: the trainee's answer, when there is one to comment on.
+    language: what the sentences are written in (en, ja or id).
     """
     record = item.to_dict(images=False) if hasattr(item, "to_dict") else item
     missing = [k for k in ("correct_answer", "explanation", "degradation", "options")
@@ -121,35 +139,35 @@ def item_feedback(
     return Feedback(
         correct_answer=record["correct_answer"],
         diagnosis=dx,
-        diagnosis_name=DIAGNOSIS_NAMES[dx],
+        diagnosis_name=text(f"diagnosis.{dx}", language),
         given=given,
         correct=None if given is None else given == record["correct_answer"],
         management=management,
-        management_label=MANAGEMENT_LABELS[management],
+        management_label=text(f"management.{management}", language),
         management_correct=None if given_management is None else given_management == management,
-        management_note=MANAGEMENT_NOTE,
-        criteria_lines=_criteria_lines(criteria),
+        management_note=text("feedback.management_note", language),
+        criteria_lines=_criteria_lines(criteria, language),
         abcd=criteria.get("abcd") if criteria else None,
         seven_point=criteria.get("seven_point") if criteria else None,
-        tell_apart=_tell_apart(dx, given),
-        degradation=describe(record["degradation"].get("applied", ())),
-        teaching=teaching_points(dx),
+        tell_apart=_tell_apart(dx, given, language),
+        degradation=describe(record["degradation"].get("applied", ()), language=language),
+        teaching=teaching_points(dx, language=language),
     )
 
 
-def _criteria_lines(criteria: Mapping | None) -> tuple[str, ...]:
+def _criteria_lines(criteria: Mapping | None, language: str) -> tuple[str, ...]:
     if not criteria:
         return ()
     from engine.phantom import Criteria
 
-    return tuple(Criteria.from_dict(criteria).explanation_lines())
+    return tuple(Criteria.from_dict(criteria).explanation_lines(language=language))
 
 
-def _tell_apart(dx: str, given: str | None) -> str | None:
+def _tell_apart(dx: str, given: str | None, language: str) -> str | None:
     """How the right class differs from a wrongly chosen diagnosis, from the teaching texts."""
     if given is None or given == dx or given not in DIAGNOSES:
         return None
-    note = teaching_points(dx).look_alikes.get(given)
+    note = teaching_points(dx, language=language).look_alikes.get(given)
     if note is None:
-        note = teaching_points(given).look_alikes.get(dx)
+        note = teaching_points(given, language=language).look_alikes.get(dx)
     return note

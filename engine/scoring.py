@@ -32,7 +32,6 @@ from engine.vocabulary import DIAGNOSES, MALIGNANT
 EXCISE = "excise"
 MONITOR = "monitor"
 MANAGEMENTS: tuple[str, ...] = (EXCISE, MONITOR)
-MANAGEMENT_LABELS: dict[str, str] = {EXCISE: "excise or biopsy", MONITOR: "monitor"}
 BINARY_LABELS: tuple[str, ...] = ("benign", "malignant")
 
 

@@ -10,15 +10,6 @@ from __future__ import annotations
 
 DIAGNOSES: tuple[str, ...] = ("akiec", "bcc", "bkl", "df", "mel", "nv", "vasc")
 MALIGNANT: frozenset[str] = frozenset({"mel", "bcc", "akiec"})
-DIAGNOSIS_NAMES: dict[str, str] = {
-    "akiec": "Actinic keratosis / intraepithelial carcinoma",
-    "bcc": "Basal cell carcinoma",
-    "bkl": "Benign keratosis-like lesion",
-    "df": "Dermatofibroma",
-    "mel": "Melanoma",
-    "nv": "Melanocytic nevus",
-    "vasc": "Vascular lesion",
-}
 
 SEXES: tuple[str, ...] = ("male", "female", "unknown")
 SKIN_TYPES: tuple[int, ...] = (1, 2, 3, 4, 5, 6)

@@ -186,8 +186,10 @@ def record_answer(
             attempts.finish_attempt(session=session, actor=actor, attempt_id=attempt_id)
 
 
-def feedback(*, runtime: Runtime, actor: Actor, attempt_id: int, item_id: int) -> Feedback:
-    """The feedback for an answered item of the trainee's attempt."""
+def feedback(
+    *, runtime: Runtime, actor: Actor, attempt_id: int, item_id: int, language: str = "en",
+) -> Feedback:
+    """The feedback for an answered item of the trainee's attempt, written in `language`."""
     with runtime.database.reading() as session:
         answer = next((answer for answer in attempts.attempt_answers(
             session=session, actor=actor, attempt_id=attempt_id) if answer.item_id == item_id),
@@ -204,17 +206,21 @@ def feedback(*, runtime: Runtime, actor: Actor, attempt_id: int, item_id: int) -
             explained=item_feedback(
                 item={"correct_answer": item.correct_answer, "explanation": item.explanation,
                       "degradation": item.degradation, "options": item.options},
-                given=_final(answer), given_management=answer.management.value),
+                given=_final(answer), given_management=answer.management.value,
+                language=language),
             profile=dict(item.profile),
         )
 
 
-def attempt_feedback(*, runtime: Runtime, actor: Actor, attempt_id: int) -> list[Feedback]:
+def attempt_feedback(
+    *, runtime: Runtime, actor: Actor, attempt_id: int, language: str = "en",
+) -> list[Feedback]:
     """Feedback for every answered item, in quiz order: the end-of-quiz review."""
     with runtime.database.reading() as session:
         answered = [answer.item_id for answer in attempts.attempt_answers(
             session=session, actor=actor, attempt_id=attempt_id)]
-    return [feedback(runtime=runtime, actor=actor, attempt_id=attempt_id, item_id=item_id)
+    return [feedback(runtime=runtime, actor=actor, attempt_id=attempt_id, item_id=item_id,
+                     language=language)
             for item_id in answered]
 
 
