@@ -9,7 +9,7 @@ import time
 import streamlit as st
 from ui import case_view
 from ui.components import page_header
-from ui.i18n import t
+from ui.i18n import current_language, t
 from ui.practice_start import choose_attempt
 from ui.session import require_actor, runtime
 
@@ -33,7 +33,8 @@ def _leave() -> None:
 shown_feedback = st.session_state.get("feedback_item")
 if shown_feedback is not None:
     case_view.show_feedback(practice.feedback(
-        runtime=shared, actor=actor, attempt_id=attempt_id, item_id=shown_feedback))
+        runtime=shared, actor=actor, attempt_id=attempt_id, item_id=shown_feedback,
+        language=current_language()))
     if st.button(t("practice.next_case"), type="primary", icon=":material/arrow_forward:"):
         del st.session_state["feedback_item"]
         st.rerun()
@@ -63,7 +64,8 @@ if case is None:
     with st.expander(t("practice.review_answers"), icon=":material/fact_check:",
                      expanded=True):
         for result in practice.attempt_feedback(runtime=shared, actor=actor,
-                                                attempt_id=attempt_id):
+                                                attempt_id=attempt_id,
+                                                language=current_language()):
             case_view.show_feedback(result)
             st.divider()
     st.button(t("practice.back_to_start"), on_click=_leave, type="primary")

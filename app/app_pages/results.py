@@ -5,7 +5,7 @@ import streamlit as st
 from ui import charts
 from ui.case_view import answer_label, show_feedback
 from ui.components import page_header
-from ui.i18n import t
+from ui.i18n import current_language, t
 from ui.leaderboard import section as leaderboard_section
 from ui.session import require_actor, runtime
 
@@ -89,6 +89,7 @@ for mistake in progress.mistakes[:10]:
                        given=answer_label(mistake.given))):
         show_feedback(practice.feedback(runtime=shared, actor=actor,
                                         attempt_id=mistake.attempt_id,
-                                        item_id=mistake.item_id))
+                                        item_id=mistake.item_id,
+                                        language=current_language()))
 
 leaderboard_section(actor=actor, shared=shared)

@@ -4,7 +4,7 @@ or degrade a photo of one's own, which stays in this session (session-scoped cac
 import streamlit as st
 from ui.case_view import answer_label
 from ui.components import page_header, profile_card
-from ui.i18n import t
+from ui.i18n import current_language, t
 from ui.session import require_actor, runtime
 
 from engine.profiles import PatientProfile
@@ -28,9 +28,13 @@ def _uploaded(data: bytes, name: str, max_bytes: int) -> studio.StudioImage:
 
 
 @st.cache_data(max_entries=64, show_spinner=False, scope="session")
-def _degraded(png: bytes, strengths: tuple, seed: int) -> tuple[bytes, str]:
+def _degraded(png: bytes, strengths: tuple, seed: int, language: str) -> tuple[bytes, str]:
     return studio.apply(png=png, steps=studio.manual_steps(strengths=dict(strengths)),
-                        seed=seed)
+                        seed=seed, language=language)
+
+
+def _fault_label(name: str) -> str:
+    return studio.degradation_label(name, language=current_language())
 
 
 profile_column, images_column = st.columns([4, 11], gap="large")
@@ -80,10 +84,10 @@ with images_column:
                              format_func=lambda image: t(f"studio.source.{image.source}"))
     picked = st.multiselect(t("studio.faults"), studio.degradation_names(),
                             default=("gaussian_blur", "hair", "jpeg"),
-                            format_func=lambda name: t(f"fault.{name}"))
-    strengths = tuple((name, st.slider(t(f"fault.{name}"), 0.0, 1.0, 0.5, step=0.05,
+                            format_func=_fault_label)
+    strengths = tuple((name, st.slider(_fault_label(name), 0.0, 1.0, 0.5, step=0.05,
                                        key=f"strength_{name}")) for name in picked)
-    degraded, description = _degraded(chosen_source.png, strengths, seed)
+    degraded, description = _degraded(chosen_source.png, strengths, seed, current_language())
     before, after = st.columns(2)
     before.image(chosen_source.png, caption=t("feedback.clean"), width="stretch")
     after.image(degraded, caption=t("studio.degraded"), width="stretch")

@@ -60,6 +60,11 @@ def degradation_names() -> tuple[str, ...]:
     return tuple(DEGRADATIONS)
 
 
+def degradation_label(name: str, *, language: str = "en") -> str:
+    """A fault's name for its slider, e.g. "Motion blur", in the user's language."""
+    return degradation(name).label(language=language)
+
+
 def manual_steps(*, strengths: Mapping[str, float]) -> list[dict]:
     """Steps at a chosen strength each (0 clean .. 1 as heavy as the strongest preset);
     free parameters (angles, positions) take the middle of their range."""
@@ -81,6 +86,9 @@ def manual_steps(*, strengths: Mapping[str, float]) -> list[dict]:
     return steps
 
 
-def apply(*, png: bytes, steps: list[dict], seed: int) -> tuple[bytes, str]:
-    """The degraded image as PNG and a sentence describing what was done."""
-    return encode_png(replay(decode_png(png), applied=steps, seed=seed)), describe(steps)
+def apply(
+    *, png: bytes, steps: list[dict], seed: int, language: str = "en"
+) -> tuple[bytes, str]:
+    """The degraded image as PNG and a sentence, in `language`, describing what was done."""
+    description = describe(steps, language=language)
+    return encode_png(replay(decode_png(png), applied=steps, seed=seed)), description

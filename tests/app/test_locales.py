@@ -82,10 +82,3 @@ def test_pages_pass_no_literal_text_to_streamlit():
                         and not re.fullmatch(r"[A-Z]{3}-[A-Z]{3}", argument.value)):
                     offences.append(f"{path.name}:{node.lineno} {argument.value!r}")
     assert offences == []
-
-
-def test_every_degradation_the_studio_offers_has_a_label():
-    from engine.services import studio
-
-    english = locale("en")
-    assert [name for name in studio.degradation_names() if f"fault.{name}" not in english] == []

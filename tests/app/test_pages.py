@@ -128,6 +128,16 @@ def test_studio_labels_missing_models_and_degrades_the_phantom(runtime, accounts
     assert app.get("download_button")
 
 
+def test_studio_names_and_describes_the_faults_in_the_chosen_language(runtime, accounts):
+    app = app_as(accounts["trainee"])
+    app.session_state["language"] = "id"
+    app.switch_page("app_pages/studio.py").run()
+    assert not app.exception
+    assert [slider.label for slider in app.slider] == [
+        "Buram Gaussian", "Rambut", "Kompresi JPEG"]
+    assert "kompresi JPEG (kualitas" in texts(app) and "JPEG quality" not in texts(app)
+
+
 def photo(format: str) -> bytes:
     pixels = np.random.default_rng(2).integers(0, 256, (200, 300, 3), dtype=np.uint8)
     buffer = io.BytesIO()

@@ -97,3 +97,26 @@ def test_second_opinion_is_hidden_with_a_note_when_no_auditor_is_installed(runti
     assert "no auditor model is installed" in texts(app)
     answer_current_case(app)
     assert app.session_state["feedback_item"]  # answered directly, no pending advice step
+
+
+def test_feedback_follows_the_language_chosen(runtime, accounts):
+    quiz = publish(runtime, accounts["educator"])
+    trainee = accounts["trainee"]
+    attempt_id = practice.join(runtime=runtime, actor=trainee, code=quiz.join_code)
+    case = practice.next_case(runtime=runtime, actor=trainee, attempt_id=attempt_id)
+    practice.record_answer(runtime=runtime, actor=trainee, attempt_id=attempt_id,
+                           item_id=case.item_id, diagnosis=case.options[0],
+                           management="monitor", confidence=50, time_ms=1000)
+    app = app_as(trainee)
+    app.session_state["language"] = "ja"
+    app.session_state["attempt_id"] = attempt_id
+    app.session_state["feedback_item"] = case.item_id
+    app.switch_page("app_pages/practice.py").run()
+    assert not app.exception
+    shown = practice.feedback(runtime=runtime, actor=trainee, attempt_id=attempt_id,
+                              item_id=case.item_id, language="ja").explained
+    lines = "\n".join(text.value for text in app.text)
+    assert "ダーモスコピー総合スコア" in lines and "Total dermoscopy score" not in lines
+    assert shown.teaching.summary in lines
+    assert shown.teaching.dermoscopic_cues[0] in lines
+    assert shown.degradation in texts(app)
