@@ -7,15 +7,15 @@ import time
 import streamlit as st
 
 from engine.scoring import MANAGEMENTS
+from engine.vocabulary import DIAGNOSES
 from ui.charts import probability_bars
 from ui.components import diagnosis_label, profile_card, zoomable_image
-from ui.i18n import has, t
+from ui.i18n import engine_term, t
 
 
 def answer_label(code: str) -> str:
     """A diagnosis code or benign/malignant, in words."""
-    return diagnosis_label(code) if has(f"dx.{code}") and code not in ("benign", "malignant") \
-        else t(f"dx.{code}")
+    return diagnosis_label(code) if code in DIAGNOSES else t(f"dx.{code}")
 
 
 def case_started_at(item_id: int) -> float:
@@ -72,7 +72,7 @@ def answer_form(case, *, key: str, on_submit) -> None:
         st.radio(t("practice.diagnosis"), case.options, format_func=answer_label, index=None,
                  key=f"{key}_diagnosis")
         st.radio(t("practice.management"), MANAGEMENTS, horizontal=True, index=None,
-                 format_func=lambda m: t(f"management.{m}"), key=f"{key}_management")
+                 format_func=lambda m: engine_term(f"management.{m}"), key=f"{key}_management")
         st.slider(t("practice.confidence"), 0, 100, 50, step=5, format="%d%%",
                   key=f"{key}_confidence")
         st.form_submit_button(t("practice.submit"), type="primary", width="stretch",
@@ -126,6 +126,6 @@ def show_feedback(result) -> None:
             st.text("\n".join(f"• {line}" for line in explained.criteria_lines))
         st.caption(t("feedback.cues"))
         st.text("\n".join(f"• {cue}" for cue in explained.teaching.dermoscopic_cues))
-        st.caption(t("feedback.management", management=t(f"management.{explained.management}")))
+        st.caption(t("feedback.management", management=explained.management_label))
         if explained.degradation:
             st.caption(t("feedback.imaging", description=explained.degradation))

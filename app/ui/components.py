@@ -7,12 +7,12 @@ from collections.abc import Mapping
 import streamlit as st
 
 from engine.vocabulary import SKIN_TYPE_NAMES
-from ui.i18n import t
+from ui.i18n import engine_term, t
 
 
 def diagnosis_label(code: str) -> str:
     """'Melanoma (mel)' in the current language."""
-    return t("dx.label", name=t(f"dx.{code}"), code=code)
+    return t("dx.label", name=engine_term(f"diagnosis.{code}"), code=code)
 
 
 def source_label(info) -> str:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from engine.i18n import text
+
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = {"en": "English", "ja": "日本語", "id": "Bahasa Indonesia"}
 DEFAULT_LANGUAGE = "en"
@@ -33,9 +35,9 @@ def t(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def has(key: str) -> bool:
-    """Whether `key` names a string (for labels built from engine values, e.g. class codes)."""
-    return key in strings(DEFAULT_LANGUAGE)
+def engine_term(key: str) -> str:
+    """A term the engine owns (diagnosis names, management choices) in the current language."""
+    return text(key, current_language())
 
 
 def language_picker() -> None:

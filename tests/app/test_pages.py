@@ -164,7 +164,9 @@ def test_studio_degrades_an_uploaded_photo_and_refuses_a_mislabelled_one(runtime
     assert app.radio[0].options == ["Procedural phantom"]
 
 
-def test_model_lab_without_a_report_says_how_to_make_one(runtime, accounts):
+def test_model_lab_without_a_report_says_how_to_make_one(runtime, accounts, tmp_path,
+                                                         monkeypatch):
+    monkeypatch.setenv("LESIONLAB_REPORTS_DIR", str(tmp_path / "reports"))
     app = app_as(accounts["educator"]).switch_page("app_pages/model_lab.py").run()
     assert "No evaluation report yet" in texts(app)
     assert "lesionlab evaluate" in texts(app)
