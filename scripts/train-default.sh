@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Reproduces the shipped models from scratch on the CPU: synthesise a phantom data set, train
-# the GAN and the Conv2DTranspose baseline on it, copy the sampling checkpoints into models/,
-# and redraw the per-class grid of docs/models.md. Runs are resumable: run it again after an
-# interruption and each training continues from its last checkpoint.
-# Settings can be overridden: N=6000 GAN_STEPS=2000 DECONV_STEPS=1500 scripts/train-default.sh
+# the GAN, the Conv2DTranspose baseline and the auditor on it, copy the checkpoints into
+# models/, and redraw the per-class grid of docs/models.md. Runs are resumable: run it again
+# after an interruption and each training continues from its last checkpoint (the auditor
+# from its last finished epoch). Settings can be overridden:
+#   N=6000 GAN_STEPS=2000 DECONV_STEPS=1500 AUDITOR_EPOCHS=4 scripts/train-default.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -11,7 +12,8 @@ LESIONLAB=.venv/bin/lesionlab
 N=${N:-12000}
 GAN_STEPS=${GAN_STEPS:-2000}
 DECONV_STEPS=${DECONV_STEPS:-1500}
-DATA=data/phantom-v2-128
+AUDITOR_EPOCHS=${AUDITOR_EPOCHS:-4}
+DATA=data/phantom-128
 mkdir -p data runs
 
 if [ ! -d "$DATA" ]; then
@@ -27,6 +29,8 @@ train() {  # name model steps
 }
 train gan-128 gan "$GAN_STEPS"
 train deconv-128 deconv "$DECONV_STEPS"
+"$LESIONLAB" train --model auditor --data "$DATA" --format isic2024 --size 128 \
+  --epochs "$AUDITOR_EPOCHS" --out runs/auditor-128
 
 for name in gan-128 deconv-128; do
   mkdir -p "models/$name"
@@ -35,5 +39,7 @@ for name in gan-128 deconv-128; do
   rm -f "models/$name"/generator*.keras
   cp "runs/$name/$sampling" "runs/$name/config.json" "runs/$name/metrics.json" "models/$name/"
 done
+cp runs/auditor-128/auditor.keras runs/auditor-128/config.json runs/auditor-128/metrics.json \
+  runs/auditor-128/training_state.json models/auditor-128/
 echo "copied the checkpoints into models/; write the step count and time into each card.md"
 "$PY" scripts/model_grids.py

@@ -46,6 +46,8 @@ def phantom_training_data(*, n: int, size: int, seed: int, workers: int):
 
 
 def main() -> None:
+    from engine.training import TrainConfig
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=24000)
     parser.add_argument("--seed", type=int, default=0)
@@ -55,6 +57,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=100000)
     parser.add_argument("--gan-minutes", type=float, default=3.0)
     parser.add_argument("--ema-decay", type=float, default=0.999)
+    parser.add_argument("--r1-gamma", type=float, default=TrainConfig.r1_gamma)
     parser.add_argument("--auditor-out", type=Path, help="train the auditor into this folder")
     parser.add_argument("--auditor-epochs", type=int, default=30)
     parser.add_argument("--auditor-minutes", type=float, default=2.0)
@@ -66,14 +69,13 @@ def main() -> None:
 
     from engine.nets.auditor import AuditorConfig, fit_auditor
     from engine.nets.gan_jax import train_on_jax
-    from engine.training import TrainConfig
 
     started = time.perf_counter()
     data = phantom_training_data(n=args.n, size=128, seed=args.seed, workers=args.workers)
     print(f"rendered {args.n} phantoms in {time.perf_counter() - started:.0f} s", flush=True)
     if args.gan_out:
         config = TrainConfig(batch=args.batch, steps=args.steps, seed=args.seed,
-                             ema_decay=args.ema_decay)
+                             ema_decay=args.ema_decay, r1_gamma=args.r1_gamma)
         result = train_on_jax(config, data, args.gan_out, model_id="gan-128", log_every=100,
                               sample_every=1000, time_limit_seconds=args.gan_minutes * 60,
                               progress=False)
