@@ -1,0 +1,75 @@
+"""Train the shipped GAN on a GPU with the JAX backend, on phantoms rendered in memory.
+
+    KERAS_BACKEND=jax python scripts/train_gan_jax.py --n 12000 --minutes 3 --out models/gan-128
+
+The phantoms are rendered by the project's renderer with a class-balanced profile mix, the same
+data `lesionlab synth --class-mix balanced` writes (without its JPEG round trip). The run stops
+at --steps or after --minutes of training, whichever comes first, and writes a checkpoint
+folder that `LesionGenerator` loads on TensorFlow. See engine/nets/gan_jax.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+
+def phantom_training_data(*, n: int, size: int, seed: int, workers: int):
+    """Render n phantoms (class-balanced) and encode their profiles."""
+    import numpy as np
+
+    from engine.conditioning import ConditionEncoder
+    from engine.phantom import VERSION
+    from engine.synth import SynthConfig, rendered
+    from engine.training import TrainingData
+    from engine.vocabulary import DIAGNOSES
+
+    config = SynthConfig(n=n, size=size, seed=seed, format="isic2024", class_mix="balanced")
+    images = np.zeros((n, size, size, 3), dtype=np.uint8)
+    profiles = [None] * n
+    for index, image, _criteria, profile in rendered(config, workers=workers):
+        images[index], profiles[index] = image, profile
+    encoder = ConditionEncoder.for_profiles(profiles)
+    return TrainingData(
+        images=images, conditions=encoder.transform(profiles),
+        labels=np.array([DIAGNOSES.index(p.dx) for p in profiles]), class_names=DIAGNOSES,
+        encoder=encoder,
+        source=f"phantom renderer {VERSION}: {n} images, seed {seed}, balanced class mix")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=12000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--steps", type=int, default=50000)
+    parser.add_argument("--minutes", type=float, default=3.0)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--ema-decay", type=float, default=0.999)
+    parser.add_argument("--r1-gamma", type=float, default=1.0)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+
+    from engine.nets.gan_jax import train_on_jax
+    from engine.training import TrainConfig
+
+    started = time.perf_counter()
+    data = phantom_training_data(n=args.n, size=128, seed=args.seed, workers=args.workers)
+    print(f"rendered {args.n} phantoms in {time.perf_counter() - started:.0f} s", flush=True)
+    config = TrainConfig(batch=args.batch, steps=args.steps, seed=args.seed,
+                         ema_decay=args.ema_decay, r1_gamma=args.r1_gamma)
+    result = train_on_jax(config, data, args.out, model_id="gan-128", log_every=100,
+                          sample_every=1000, time_limit_seconds=args.minutes * 60,
+                          progress=False)
+    print(f"trained {result.step} steps in {result.seconds:.0f} s "
+          f"({result.step / result.seconds:.1f} steps/s): {result.metrics}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
