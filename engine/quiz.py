@@ -30,6 +30,7 @@ import numpy as np
 from engine.degrade import degrade
 from engine.profiles import PatientProfile, ProfileSampler
 from engine.quiz_items import QuizItem
+from engine.refusals import Phrase, Refusal, phrase
 from engine.scoring import BINARY_LABELS
 from engine.sources import ImageSource, Scorer
 from engine.vocabulary import DIAGNOSES, MALIGNANT
@@ -75,7 +76,8 @@ class QuizSpec:
         object.__setattr__(self, "severity_range", tuple(self.severity_range))
         problems = _spec_problems(self)
         if problems:
-            raise ValueError(f"invalid quiz spec {self.name!r}: " + "; ".join(problems))
+            raise Refusal("refusal.quiz_spec.invalid", name=repr(self.name),
+                          problems=tuple(problems))
 
     @property
     def answer_labels(self) -> tuple[str, ...]:
@@ -103,39 +105,42 @@ class QuizSpec:
         return cls(**data)
 
 
-def _spec_problems(spec: QuizSpec) -> list[str]:
+def _spec_problems(spec: QuizSpec) -> list[Phrase]:
+    """What is wrong with the spec, one phrase per field (an educator may read them)."""
     problems = []
     unknown = [c for c in spec.classes if c not in DIAGNOSES]
     if unknown or len(set(spec.classes)) != len(spec.classes):
-        problems.append(f"classes {list(spec.classes)} must be distinct diagnoses from "
-                        f"{', '.join(DIAGNOSES)}")
+        problems.append(phrase("refusal.quiz_spec.classes", classes=str(list(spec.classes)),
+                               diagnoses=", ".join(DIAGNOSES)))
     if spec.answer_mode not in ANSWER_MODES:
-        problems.append(
-            f"answer_mode {spec.answer_mode!r} must be one of {', '.join(ANSWER_MODES)}")
+        problems.append(phrase("refusal.quiz_spec.answer_mode", answer_mode=repr(spec.answer_mode),
+                               modes=", ".join(ANSWER_MODES)))
     elif spec.answer_mode == "binary":
         kinds = {dx in MALIGNANT for dx in spec.classes}
         if kinds != {True, False}:
-            problems.append("a binary (benign/malignant) quiz needs at least one malignant "
-                            "(mel, bcc, akiec) and one benign class")
+            problems.append(phrase("refusal.quiz_spec.binary_classes"))
         if spec.n_options != 2:
-            problems.append(f"n_options {spec.n_options} must be 2 in a binary quiz")
+            problems.append(phrase("refusal.quiz_spec.binary_options",
+                                   n_options=spec.n_options))
     elif len(spec.classes) < 2:
-        problems.append("a diagnosis quiz needs at least 2 classes")
+        problems.append(phrase("refusal.quiz_spec.too_few_classes"))
     elif not 2 <= spec.n_options <= len(spec.classes):
-        problems.append(f"n_options {spec.n_options} must be from 2 to the {len(spec.classes)} "
-                        "classes asked")
+        problems.append(phrase("refusal.quiz_spec.options", n_options=spec.n_options,
+                               classes=len(spec.classes)))
     low, high = (spec.severity_range + (None, None))[:2]
     if len(spec.severity_range) != 2 or not (
             isinstance(low, int) and isinstance(high, int) and 0 <= low <= high <= 4):
-        problems.append(f"severity_range {spec.severity_range!r} must be (low, high) with "
-                        "0 <= low <= high <= 4")
+        problems.append(phrase("refusal.quiz_spec.severity",
+                               severity_range=repr(spec.severity_range)))
     if spec.time_limit_seconds is not None and not 5 <= spec.time_limit_seconds <= 3600:
-        problems.append(f"time_limit_seconds {spec.time_limit_seconds!r} must be 5 to 3600 "
-                        "or None (no limit)")
+        problems.append(phrase("refusal.quiz_spec.time_limit",
+                               seconds=repr(spec.time_limit_seconds)))
     if spec.case_mix not in CASE_MIXES:
-        problems.append(f"case_mix {spec.case_mix!r} must be one of {', '.join(CASE_MIXES)}")
+        problems.append(phrase("refusal.quiz_spec.case_mix", case_mix=repr(spec.case_mix),
+                               mixes=", ".join(CASE_MIXES)))
     if not isinstance(spec.n_items, int) or not 1 <= spec.n_items <= MAX_ITEMS:
-        problems.append(f"n_items {spec.n_items!r} must be from 1 to {MAX_ITEMS}")
+        problems.append(phrase("refusal.quiz_spec.items", n_items=repr(spec.n_items),
+                               maximum=MAX_ITEMS))
     return problems
 
 

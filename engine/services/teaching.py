@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from engine.adaptive import estimate_item_difficulty
+from engine.refusals import Refusal
 from engine.services import authoring
 from engine.services.results import final_answer
 from engine.services.runtime import Runtime
@@ -92,7 +93,7 @@ def add_trainee(*, runtime: Runtime, actor: Actor, cohort_id: int, account_name:
         user_id = session.scalar(select(User.id).where(
             User.name == account_name.strip().lower(), User.role == Role.TRAINEE))
         if user_id is None:
-            raise ValueError(f"no trainee account named {account_name.strip()!r}")
+            raise Refusal("refusal.cohort.no_such_trainee", name=repr(account_name.strip()))
         cohorts.add_member(session=session, actor=actor, cohort_id=cohort_id, user_id=user_id)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.refusals import Refusal
 from engine.store import audit
 from engine.store.models import User
 from engine.store.roles import Actor, Role
@@ -29,8 +30,8 @@ NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 DEMO_NAME_PREFIX = "guest-"
 
 
-class AuthenticationFailed(ValueError):
-    """Wrong name or password; deliberately does not say which."""
+class AuthenticationFailed(Refusal):
+    """Wrong name or password (deliberately not saying which), or a deactivated account."""
 
 
 def actor_of(user: User) -> Actor:
@@ -41,19 +42,16 @@ def check_name(*, name: str) -> str:
     """Account names are lower-case and plain, so they are easy to type and to compare."""
     name = name.strip().lower()
     if not NAME_PATTERN.fullmatch(name):
-        raise ValueError(
-            f"account name {name!r} must be 2-64 characters: lower-case letters, digits, "
-            "'.', '_' or '-', starting with a letter or digit"
-        )
+        raise Refusal("refusal.account.name", name=repr(name))
     return name
 
 
 def hash_password(*, password: str) -> str:
     size = len(password.encode("utf-8"))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise Refusal("refusal.password.short", minimum=MIN_PASSWORD_LENGTH)
     if size > MAX_PASSWORD_BYTES:
-        raise ValueError(f"password is {size} bytes in UTF-8; at most {MAX_PASSWORD_BYTES} work")
+        raise Refusal("refusal.password.long", size=size, maximum=MAX_PASSWORD_BYTES)
     salt = bcrypt.gensalt(rounds=BCRYPT_ROUNDS)
     return bcrypt.hashpw(password.encode("utf-8"), salt).decode("ascii")
 
@@ -70,7 +68,7 @@ def authenticate(*, session: Session, name: str, password: str) -> Actor:
     if user is None or not user.active or not verify_password(
         password=password, password_hash=user.password_hash
     ):
-        raise AuthenticationFailed("unknown account name or wrong password")
+        raise AuthenticationFailed("refusal.login.failed")
     return actor_of(user)
 
 
@@ -83,7 +81,7 @@ def create_first_admin(
 ) -> Actor:
     """Create the first account, an admin; refused once any account exists."""
     if has_users(session=session):
-        raise ValueError("accounts already exist; an admin creates further accounts")
+        raise Refusal("refusal.account.first_admin_exists")
     user = User(
         name=check_name(name=name),
         display_name=display_name or name,
@@ -110,7 +108,7 @@ def demo_guest(*, session: Session, guest_name: str, enabled: bool) -> Actor:
     resumes the same guest's attempts.
     """
     if not enabled:
-        raise ValueError(f"demo mode is off; set {DEMO_VARIABLE}=1 to allow guest trainees")
+        raise Refusal("refusal.account.demo_off", variable=DEMO_VARIABLE)
     name = check_name(name=DEMO_NAME_PREFIX + guest_name.strip().lower().replace(" ", "-"))
     user = session.scalar(select(User).where(User.name == name))
     if user is None:
@@ -123,7 +121,7 @@ def demo_guest(*, session: Session, guest_name: str, enabled: bool) -> Actor:
             action="user.demo_guest",
         )
     if not user.is_demo_guest or not user.active:
-        raise ValueError(f"{name!r} is not an active demo guest account")
+        raise Refusal("refusal.account.not_a_guest", name=repr(name))
     return actor_of(user)
 
 
@@ -163,7 +161,7 @@ def oidc_account(*, session: Session, issuer: str, subject: str, email: str, dis
             action="user.oidc_first_sign_in",
         )
     if not user.active:
-        raise AuthenticationFailed(f"account {user.name!r} is deactivated")
+        raise AuthenticationFailed("refusal.login.deactivated", name=repr(user.name))
     return actor_of(user)
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.refusals import Refusal
 from engine.store import audit
 from engine.store.models import Cohort, CohortMember, User
 from engine.store.roles import TEACHING_ROLES, Actor, PermissionDenied, Role, require_role
@@ -17,14 +18,14 @@ def create_cohort(*, session: Session, actor: Actor, name: str) -> Cohort:
     )
     name = name.strip()
     if not name:
-        raise ValueError("a cohort needs a name")
+        raise Refusal("refusal.cohort.no_name")
     cohort = Cohort(name=name, owner_id=owner.id)
     try:
         with session.begin_nested():
             session.add(cohort)
             session.flush()
     except IntegrityError:
-        raise ValueError(f"you already have a cohort named {name!r}") from None
+        raise Refusal("refusal.cohort.exists", name=repr(name)) from None
     audit.record(
         session=session, actor=actor, action="cohort.create", details={"cohort_id": cohort.id,
                                                                        "name": name},
@@ -50,7 +51,7 @@ def add_member(*, session: Session, actor: Actor, cohort_id: int, user_id: int) 
     )
     trainee = session.get(User, user_id)
     if trainee is None or trainee.role != Role.TRAINEE:
-        raise ValueError(f"account id {user_id} is not a trainee; only trainees join cohorts")
+        raise Refusal("refusal.cohort.not_a_trainee", user_id=user_id)
     if session.get(CohortMember, (cohort.id, trainee.id)) is not None:
         return
     session.add(CohortMember(cohort_id=cohort.id, user_id=trainee.id))

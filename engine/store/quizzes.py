@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.refusals import Refusal
 from engine.store import audit
 from engine.store.cohorts import owned_cohort
 from engine.store.models import CohortMember, Quiz, utc_now
@@ -40,20 +41,15 @@ def new_join_code(*, rng: random.Random | None = None) -> str:
 
 
 def parse_join_code(*, code: str) -> str:
-    """The stored form of a join code as typed, or ValueError saying what is wrong with it."""
+    """The stored form of a join code as typed, or a Refusal saying what is wrong with it."""
     cleaned = re.sub(r"[\s-]", "", code).upper()
     if len(cleaned) != JOIN_CODE_LENGTH:
-        raise ValueError(
-            f"join code {code!r} is malformed: it has {len(cleaned)} characters, "
-            f"expected {JOIN_CODE_LENGTH} (like ABC-DEF)"
-        )
+        raise Refusal("refusal.join_code.length", code=repr(code), length=len(cleaned),
+                      expected=JOIN_CODE_LENGTH)
     if not _JOIN_CODE_PATTERN.fullmatch(cleaned):
         wrong = ", ".join(repr(char) for char in
                           sorted({char for char in cleaned if char not in JOIN_CODE_ALPHABET}))
-        raise ValueError(
-            f"join code {code!r} is malformed: it holds {wrong}, which join codes never use "
-            "(they use letters and the digits 2-9, without O, I or L)"
-        )
+        raise Refusal("refusal.join_code.characters", code=repr(code), characters=wrong)
     return cleaned
 
 
@@ -80,7 +76,7 @@ def create_quiz(
         session=session, actor=actor, allowed=TEACHING_ROLES, action="create quizzes"
     )
     if not title.strip():
-        raise ValueError("a quiz needs a title")
+        raise Refusal("refusal.quiz.no_title")
     if not isinstance(spec, dict):
         raise ValueError(f"quiz spec must be a JSON object (dict), got {type(spec).__name__}")
     _check_dates(opens_at=opens_at, closes_at=closes_at)
@@ -169,7 +165,7 @@ def quiz_by_join_code(*, session: Session, actor: Actor, code: str) -> Quiz:
     stored = parse_join_code(code=code)
     quiz = session.scalar(select(Quiz).where(Quiz.join_code == stored))
     if quiz is None:
-        raise ValueError(f"no quiz has the join code {format_join_code(code=stored)}")
+        raise Refusal("refusal.join_code.unknown", code=format_join_code(code=stored))
     return takeable_quiz(session=session, actor=actor, quiz_id=quiz.id)
 
 
@@ -183,9 +179,11 @@ def takeable_quiz(*, session: Session, actor: Actor, quiz_id: int) -> Quiz:
         raise PermissionDenied(f"quiz {quiz.title!r} is assigned to a cohort you are not in")
     now = utc_now()
     if quiz.opens_at and now < quiz.opens_at:
-        raise ValueError(f"quiz {quiz.title!r} opens at {quiz.opens_at:%Y-%m-%d %H:%M} UTC")
+        raise Refusal("refusal.quiz.not_open", title=repr(quiz.title),
+                      time=f"{quiz.opens_at:%Y-%m-%d %H:%M}")
     if quiz.closes_at and now >= quiz.closes_at:
-        raise ValueError(f"quiz {quiz.title!r} closed at {quiz.closes_at:%Y-%m-%d %H:%M} UTC")
+        raise Refusal("refusal.quiz.closed", title=repr(quiz.title),
+                      time=f"{quiz.closes_at:%Y-%m-%d %H:%M}")
     return quiz
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.refusals import Refusal
 from engine.store import audit
 from engine.store.auth import actor_of, check_name, hash_password
 from engine.store.models import User
@@ -35,7 +36,7 @@ def add_user(
         require_role(session=session, actor=actor, allowed=ADMIN_ROLES, action="create accounts")
     name = check_name(name=name)
     if session.scalar(select(User.id).where(User.name == name)) is not None:
-        raise ValueError(f"an account named {name!r} already exists")
+        raise Refusal("refusal.account.exists", name=repr(name))
     user = User(
         name=name,
         display_name=check_display_name(display_name=display_name) if display_name.strip()
@@ -48,7 +49,7 @@ def add_user(
             session.add(user)
             session.flush()
     except IntegrityError:
-        raise ValueError(f"an account named {name!r} already exists") from None
+        raise Refusal("refusal.account.exists", name=repr(name)) from None
     audit.record(
         session=session, actor=actor, action="user.add",
         details={"name": name, "role": user.role.value},
@@ -104,10 +105,9 @@ def check_display_name(*, display_name: str) -> str:
     so any characters may appear, but it must not be empty or wider than its column."""
     shown = display_name.strip()
     if not shown:
-        raise ValueError("a display name cannot be empty")
+        raise Refusal("refusal.display_name.empty")
     if len(shown) > MAX_DISPLAY_NAME:
-        raise ValueError(f"a display name has at most {MAX_DISPLAY_NAME} characters; this one "
-                         f"has {len(shown)}")
+        raise Refusal("refusal.display_name.long", maximum=MAX_DISPLAY_NAME, length=len(shown))
     return shown
 
 

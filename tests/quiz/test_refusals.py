@@ -1,0 +1,78 @@
+"""Refusals of user input: every template the engine raises exists in every language, the English
+text is what Python and the CLI read, and the other languages word the same facts."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from engine.i18n import LANGUAGES, LOCALES_DIR, text
+from engine.refusals import Refusal, phrase
+from engine.store.auth import check_name
+from engine.store.quizzes import parse_join_code
+from engine.store.users import check_display_name
+
+ENGINE = Path(__file__).resolve().parents[2] / "engine"
+# A refusal key written in engine code, as a string literal.
+KEY_LITERAL = re.compile(r"""["'](refusal\.[a-z_.]+)["']""")
+
+
+def locale(language: str) -> dict[str, str]:
+    return json.loads((LOCALES_DIR / f"{language}.json").read_text(encoding="utf-8"))
+
+
+def keys_in_engine_code() -> set[str]:
+    return {key for path in ENGINE.rglob("*.py")
+            for key in KEY_LITERAL.findall(path.read_text(encoding="utf-8"))}
+
+
+def test_the_engine_raises_refusals_somewhere():  # so the scan below can fail
+    assert {"refusal.join_code.length", "refusal.display_name.empty"} <= keys_in_engine_code()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_refusal_key_in_engine_code_has_a_template(language):
+    assert sorted(keys_in_engine_code() - set(locale(language))) == []
+
+
+def test_every_refusal_template_is_used():
+    templates = {key for key in locale("en") if key.startswith("refusal.")}
+    assert sorted(templates - keys_in_engine_code()) == []
+
+
+@pytest.mark.parametrize(
+    "refuse",
+    [lambda: parse_join_code(code="AB"), lambda: parse_join_code(code="O0O-1I1"),
+     lambda: check_display_name(display_name=" "),
+     lambda: check_display_name(display_name="x" * 200), lambda: check_name(name="No Way")],
+)
+def test_a_refusal_reads_as_english_and_words_the_same_values_in_each_language(refuse):
+    with pytest.raises(Refusal) as caught:
+        refuse()
+    refusal = caught.value
+    assert str(refusal) == refusal.message("en") == text(refusal.key, "en", **refusal.values)
+    assert isinstance(refusal, ValueError)
+    for language in ("ja", "id"):
+        worded = refusal.message(language)
+        assert worded != str(refusal) and "{" not in worded
+        for value in refusal.values.values():
+            assert str(value) in worded
+
+
+def test_phrases_in_a_refusal_are_worded_in_its_language():
+    refusal = Refusal("refusal.cohort.no_name")
+    assert refusal.message("ja") == text("refusal.cohort.no_name", "ja")
+    nested = Refusal("refusal.quiz_spec.invalid", name="'custom'",
+                     problems=(phrase("refusal.quiz_spec.too_few_classes"),
+                               phrase("refusal.quiz_spec.items", n_items=0, maximum=200)))
+    assert str(nested) == ("invalid quiz spec 'custom': a diagnosis quiz needs at least 2 "
+                           "classes; n_items 0 must be from 1 to 200")
+    assert text("refusal.quiz_spec.too_few_classes", "ja") in nested.message("ja")
+
+
+def test_an_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        Refusal("refusal.cohort.no_name").message("fr")
