@@ -6,7 +6,7 @@ the store (say, a session naming someone else's attempt) is shown as a message, 
 """
 
 import streamlit as st
-from ui.i18n import language_picker, t
+from ui.i18n import language_picker, refusal_text, t
 from ui.keras_state import keep_keras_state_between_runs
 from ui.navigation import menu_for
 from ui.session import current_actor, demo_banner, sign_out
@@ -37,4 +37,4 @@ with st.sidebar:
 try:
     page.run()
 except PermissionDenied as refusal:
-    st.error(t("session.refused", reason=str(refusal)), icon=":material/block:")
+    st.error(t("session.refused", reason=refusal_text(refusal)), icon=":material/block:")

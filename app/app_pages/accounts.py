@@ -2,7 +2,7 @@
 
 import streamlit as st
 from ui.components import page_header
-from ui.i18n import t
+from ui.i18n import refusal_text, t
 from ui.session import require_actor, runtime
 
 from engine.services import accounts
@@ -25,7 +25,7 @@ with st.expander(t("accounts.add"), expanded=False, icon=":material/person_add:"
                                            password=password, display_name=display_name)
             st.success(t("accounts.created", name=created.name))
         except ValueError as error:
-            st.error(str(error))
+            st.error(refusal_text(error))
 
 rows = accounts.list_accounts(runtime=shared, actor=actor)
 st.dataframe(
@@ -49,4 +49,4 @@ if editable:
                                         role=role, active=active)
                 st.rerun()
             except ValueError as error:
-                st.error(str(error))
+                st.error(refusal_text(error))

@@ -4,7 +4,7 @@ import streamlit as st
 from ui import charts
 from ui.case_view import answer_label
 from ui.components import page_header, profile_line, source_label
-from ui.i18n import t
+from ui.i18n import refusal_text, t
 from ui.leaderboard import section as leaderboard_section
 from ui.session import require_actor, runtime
 
@@ -72,7 +72,7 @@ with design_tab:
             feedback=feedback, second_opinion=second_opinion)
     except ValueError as error:
         design = None
-        settings_column.error(str(error))
+        settings_column.error(refusal_text(error))
     with preview_column:
         st.subheader(t("educator.preview"))
         source = source_label(authoring.source_info(runtime=shared))
@@ -97,7 +97,7 @@ with design_tab:
                                                  design=design, seed=seed, cohort_id=cohort)
                     st.session_state.published_code = published.join_code
                 except ValueError as error:
-                    st.error(str(error))
+                    st.error(refusal_text(error))
         if st.session_state.get("published_code"):
             st.success(t("educator.published", code=st.session_state.published_code),
                        icon=":material/key:")
@@ -119,7 +119,7 @@ with cohorts_tab:
                 teaching.create_cohort(runtime=shared, actor=actor, name=name)
                 st.rerun()
             except ValueError as error:
-                st.error(str(error))
+                st.error(refusal_text(error))
     for cohort in my_cohorts:
         with st.expander(t("educator.cohort_line", name=cohort.name,
                            count=len(cohort.members))):
@@ -132,7 +132,7 @@ with cohorts_tab:
                                              cohort_id=cohort.cohort_id, account_name=member)
                         st.rerun()
                     except ValueError as error:
-                        st.error(str(error))
+                        st.error(refusal_text(error))
 
 with analytics_tab:
     if quiz_list:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 from ui.components import page_header
-from ui.i18n import t
+from ui.i18n import refusal_text, t
 from ui.session import runtime, sign_in
 
 from engine.services import accounts
@@ -19,7 +19,7 @@ def _enter(action) -> None:
         st.error(t("login.failed"))
         return
     except ValueError as error:
-        st.error(t("login.refused", reason=str(error)))
+        st.error(t("login.refused", reason=refusal_text(error)))
         return
     sign_in(actor)
     st.rerun()

@@ -5,7 +5,7 @@ import streamlit as st
 from ui import charts
 from ui.case_view import answer_label
 from ui.components import page_header, source_label
-from ui.i18n import t
+from ui.i18n import refusal_text, t
 from ui.session import require_actor, runtime
 
 from engine.services import authoring, model_lab
@@ -20,7 +20,7 @@ try:
     found = model_lab.reports(folder=shared.config.reports_dir)
 except ValueError as error:
     found = []
-    st.error(str(error))
+    st.error(refusal_text(error))
 if not found:
     st.info(t("model_lab.no_report", command=model_lab.EVALUATE_COMMAND),
             icon=":material/lab_research:")

@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 from ui.components import diagnosis_label, page_header, profile_card, zoomable_image
-from ui.i18n import t
+from ui.i18n import refusal_text, t
 from ui.session import require_actor, runtime
 
 from engine.agreement import interpretation
@@ -65,7 +65,7 @@ with turing_tab:
                 st.session_state.turing_case = turing.draw_case(runtime=shared, actor=actor,
                                                                 rng=rng)
             except ValueError as error:
-                st.warning(str(error))
+                st.warning(refusal_text(error))
         turing_case = st.session_state.get("turing_case")
         if turing_case is not None:
             st.image(turing_case.png, width=320)

@@ -4,7 +4,7 @@ or degrade a photo of one's own, which stays in this session (session-scoped cac
 import streamlit as st
 from ui.case_view import answer_label
 from ui.components import page_header, profile_card
-from ui.i18n import current_language, t
+from ui.i18n import current_language, refusal_text, t
 from ui.session import require_actor, runtime
 
 from engine.profiles import PatientProfile
@@ -79,7 +79,7 @@ with images_column:
         try:
             available.insert(0, _uploaded(photo.getvalue(), photo.name, limit))
         except ValueError as error:
-            st.error(t("studio.upload_refused", reason=str(error)))
+            st.error(t("studio.upload_refused", reason=refusal_text(error)))
     chosen_source = st.radio(t("studio.degrade_which"), available, horizontal=True,
                              format_func=lambda image: t(f"studio.source.{image.source}"))
     picked = st.multiselect(t("studio.faults"), studio.degradation_names(),

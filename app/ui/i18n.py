@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from engine.i18n import text
+from engine.refusals import Refusal
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = {"en": "English", "ja": "日本語", "id": "Bahasa Indonesia"}
@@ -38,6 +39,12 @@ def t(key: str, **values) -> str:
 def engine_term(key: str) -> str:
     """A term the engine owns (diagnosis names, management choices) in the current language."""
     return text(key, current_language())
+
+
+def refusal_text(error: ValueError) -> str:
+    """Why the engine turned the user's input down, in their language when the engine worded
+    it as a Refusal; any other error keeps its own (English) text."""
+    return error.message(current_language()) if isinstance(error, Refusal) else str(error)
 
 
 def language_picker() -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from engine.services import accounts, leaderboard
 from engine.store.roles import Role
-from ui.i18n import t
+from ui.i18n import refusal_text, t
 
 
 def section(*, actor, shared) -> None:
@@ -59,6 +59,6 @@ def _display_name_form(*, actor, shared) -> None:
             try:
                 accounts.set_display_name(runtime=shared, actor=actor, display_name=typed)
             except ValueError as error:
-                st.error(t("leaderboard.name_refused", reason=str(error)))
+                st.error(t("leaderboard.name_refused", reason=refusal_text(error)))
             else:
                 st.success(t("leaderboard.name_saved"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.services import practice, presets
-from ui.i18n import t
+from ui.i18n import refusal_text, t
 
 
 def _open(attempt_id: int) -> None:
@@ -38,7 +38,7 @@ def choose_attempt(*, actor, shared) -> None:
                     _open(practice.join(runtime=shared, actor=actor, code=code))
                     st.rerun()
                 except ValueError as error:
-                    st.error(t("practice.join_failed", reason=str(error)))
+                    st.error(t("practice.join_failed", reason=refusal_text(error)))
 
     with levels_column, st.container(border=True):
         st.subheader(t("practice.levels"))

@@ -1,0 +1,47 @@
+"""Refusals of what a user typed are shown in the user's language, not in the engine's English:
+a Japanese trainee who types a wrong join code or an empty display name reads why in Japanese."""
+
+from __future__ import annotations
+
+import json
+
+from apptest_support import REPOSITORY, app_as
+
+from engine.i18n import text
+from engine.services import leaderboard, teaching
+
+JAPANESE = json.loads((REPOSITORY / "app" / "locales" / "ja.json").read_text(encoding="utf-8"))
+
+
+def in_japanese(actor, page: str):
+    app = app_as(actor)
+    app.session_state["language"] = "ja"
+    return app.switch_page(page).run()
+
+
+def submit(app, field_key: str, value: str, button_key: str) -> None:
+    (field,) = [box for box in app.text_input if box.label == JAPANESE[field_key]]
+    field.input(value)
+    (button,) = [b for b in app.button if b.label == JAPANESE[button_key]]
+    button.click().run()
+
+
+def test_an_unknown_join_code_is_refused_in_japanese(runtime, accounts):
+    app = in_japanese(accounts["trainee"], "app_pages/practice.py")
+    submit(app, "practice.join_code", "zzz-zzz", "practice.join_button")
+    assert not app.exception
+    reason = text("refusal.join_code.unknown", "ja", code="ZZZ-ZZZ")
+    assert [error.value for error in app.error] == [
+        JAPANESE["practice.join_failed"].format(reason=reason)]
+
+
+def test_an_empty_display_name_is_refused_in_japanese(runtime, accounts):
+    educator, trainee = accounts["educator"], accounts["trainee"]
+    cohort_id = teaching.create_cohort(runtime=runtime, actor=educator, name="Year 3")
+    teaching.add_trainee(runtime=runtime, actor=educator, cohort_id=cohort_id,
+                         account_name="trainee")
+    leaderboard.set_opt_in(runtime=runtime, actor=trainee, opted_in=True)
+    app = in_japanese(trainee, "app_pages/results.py")
+    submit(app, "leaderboard.display_name", "   ", "leaderboard.save_name")
+    assert not app.exception
+    assert [error.value for error in app.error] == ["名前を保存できませんでした: 表示名を入力してください"]
