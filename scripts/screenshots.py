@@ -1,6 +1,9 @@
 """Screenshots of every page for the README, taken in chromium from a served, seeded app.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+
+The Japanese page needs a CJK font in the system (Debian: apt-get install fonts-noto-cjk);
+the tests do not, so `make test` does not install one.
 """
 
 from __future__ import annotations
@@ -170,6 +173,21 @@ def main() -> None:
                 go_to(page, "About")
                 shots.append(shoot(page, arguments.out, "about"))
 
+            def japanese_feedback(page):
+                page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
+                page.get_by_role("option", name="日本語").click()
+                settle(page)
+                go_to(page, "練習")
+                page.get_by_role("button", name="開始").first.click()
+                settle(page)
+                page.get_by_test_id("stRadioOption").first.click()
+                page.get_by_text("切除／生検", exact=True).click()
+                page.get_by_role("button", name="回答を送信").click()
+                settle(page)
+                page.get_by_text("理由", exact=True).first.evaluate(
+                    "element => element.scrollIntoView({block: 'start'})")
+                shots.append(shoot(page, arguments.out, "practice-feedback-ja"))
+
             def indonesian_dark(_):
                 context = browser.new_context(viewport={"width": 1400, "height": 950},
                                               color_scheme="dark")
@@ -185,7 +203,8 @@ def main() -> None:
 
             steps = [("trainee", home), ("trainee", results), ("trainee", practice),
                      ("educator", educator), ("expert", review), ("trainee", studio),
-                     ("educator", model_lab), (None, about), (None, indonesian_dark)]
+                     ("educator", model_lab), (None, about), ("trainee", japanese_feedback),
+                     (None, indonesian_dark)]
             for role, step in track(steps, description="screenshots"):
                 page = signed_in(role) if role else open_app(browser, server)
                 step(page)
