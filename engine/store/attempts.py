@@ -143,11 +143,13 @@ def get_attempt(*, session: Session, actor: Actor, attempt_id: int) -> Attempt:
     if attempt is None:
         raise ValueError(f"no attempt with id {attempt_id}")
     if user.role == Role.TRAINEE and attempt.user_id != user.id:
-        raise PermissionDenied(f"attempt {attempt_id} belongs to another trainee")
+        raise PermissionDenied("refusal.permission.attempt_of_another_trainee",
+                               attempt_id=attempt_id)
     if user.role == Role.EDUCATOR:
         owner = session.scalar(select(Quiz.owner_id).where(Quiz.id == attempt.quiz_id))
         if owner != user.id:
-            raise PermissionDenied(f"attempt {attempt_id} is on another educator's quiz")
+            raise PermissionDenied("refusal.permission.attempt_on_another_quiz",
+                                   attempt_id=attempt_id)
     return attempt
 
 
@@ -161,7 +163,7 @@ def list_attempts(
     query = select(Attempt).order_by(Attempt.started, Attempt.id)
     if user.role == Role.TRAINEE:
         if user_id is not None and user_id != user.id:
-            raise PermissionDenied("a trainee may only read their own attempts")
+            raise PermissionDenied("refusal.permission.other_trainees_attempts")
         query = query.where(Attempt.user_id == user.id)
     elif user.role == Role.EDUCATOR:
         query = query.join(Quiz, Quiz.id == Attempt.quiz_id).where(Quiz.owner_id == user.id)
@@ -185,7 +187,8 @@ def _own_attempt(*, session: Session, actor: Actor, attempt_id: int) -> Attempt:
     if attempt is None:
         raise ValueError(f"no attempt with id {attempt_id}")
     if attempt.user_id != user.id:
-        raise PermissionDenied(f"attempt {attempt_id} belongs to another trainee")
+        raise PermissionDenied("refusal.permission.attempt_of_another_trainee",
+                               attempt_id=attempt_id)
     return attempt
 
 

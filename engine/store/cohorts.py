@@ -40,7 +40,8 @@ def owned_cohort(*, session: Session, actor: Actor, cohort_id: int, action: str)
     if cohort is None:
         raise ValueError(f"no cohort with id {cohort_id}")
     if user.role != Role.ADMIN and cohort.owner_id != user.id:
-        raise PermissionDenied(f"cohort {cohort.name!r} belongs to another educator")
+        raise PermissionDenied("refusal.permission.cohort_of_another_educator",
+                               name=repr(cohort.name))
     return cohort
 
 

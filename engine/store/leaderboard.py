@@ -51,7 +51,7 @@ def set_opt_in(*, session: Session, actor: Actor, user_id: int, opted_in: bool) 
     user = require_role(session=session, actor=actor, allowed=TAKING_ROLES,
                         action="join cohort leaderboards")
     if user.id != user_id:
-        raise PermissionDenied(f"{user.name!r} may only change their own leaderboard choice")
+        raise PermissionDenied("refusal.permission.leaderboard_choice", name=repr(user.name))
     user.leaderboard_opt_in = opted_in
     audit.record(session=session, actor=actor, action="user.leaderboard_opt_in",
                  details={"opted_in": opted_in})
@@ -107,7 +107,8 @@ def _readable_cohort(*, session: Session, actor: Actor, cohort_id: int) -> Cohor
         return owned_cohort(session=session, actor=actor, cohort_id=cohort_id,
                             action="see cohort leaderboards")
     if session.get(CohortMember, (cohort_id, user.id)) is None:
-        raise PermissionDenied(f"{user.name!r} is not a member of cohort {cohort_id}")
+        raise PermissionDenied("refusal.permission.not_in_cohort", name=repr(user.name),
+                               cohort_id=cohort_id)
     return session.get(Cohort, cohort_id)
 
 

@@ -111,7 +111,8 @@ def owned_quiz(*, session: Session, actor: Actor, quiz_id: int, action: str) -> 
     if quiz is None:
         raise ValueError(f"no quiz with id {quiz_id}")
     if user.role != Role.ADMIN and quiz.owner_id != user.id:
-        raise PermissionDenied(f"quiz {quiz.title!r} belongs to another educator")
+        raise PermissionDenied("refusal.permission.quiz_of_another_educator",
+                               title=repr(quiz.title))
     return quiz
 
 
@@ -176,7 +177,8 @@ def takeable_quiz(*, session: Session, actor: Actor, quiz_id: int) -> Quiz:
     if quiz is None:
         raise ValueError(f"no quiz with id {quiz_id}")
     if quiz.cohort_id is not None and session.get(CohortMember, (quiz.cohort_id, user.id)) is None:
-        raise PermissionDenied(f"quiz {quiz.title!r} is assigned to a cohort you are not in")
+        raise PermissionDenied("refusal.permission.quiz_for_another_cohort",
+                               title=repr(quiz.title))
     now = utc_now()
     if quiz.opens_at and now < quiz.opens_at:
         raise Refusal("refusal.quiz.not_open", title=repr(quiz.title),

@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from engine.refusals import Refusal, phrase
+
 
 class Role(StrEnum):
     TRAINEE = "trainee"
@@ -25,8 +27,19 @@ REVIEWING_ROLES = frozenset({Role.EXPERT})
 ADMIN_ROLES = frozenset({Role.ADMIN})
 TAKING_ROLES = frozenset({Role.TRAINEE})
 
+# How a refusal names a role, and the roles that may do what was refused.
+ROLE_WORDS = {Role.TRAINEE: "refusal.role.trainee", Role.EDUCATOR: "refusal.role.educator",
+              Role.EXPERT: "refusal.role.expert", Role.ADMIN: "refusal.role.admin"}
+ALLOWED_WORDS = {
+    TAKING_ROLES: "refusal.allowed.trainee",
+    TEACHING_ROLES: "refusal.allowed.teaching",
+    REVIEWING_ROLES: "refusal.allowed.expert",
+    ADMIN_ROLES: "refusal.allowed.admin",
+    TAKING_ROLES | TEACHING_ROLES: "refusal.allowed.trainee_or_teaching",
+}
 
-class PermissionDenied(ValueError):
+
+class PermissionDenied(Refusal):
     """The acting user may not do this. The message says who tried what and who may."""
 
 
@@ -53,11 +66,9 @@ def require_role(*, session: Session, actor: Actor, allowed: frozenset[Role], ac
 
     user = session.get(User, actor.user_id)
     if user is None or not user.active:
-        raise PermissionDenied(f"account {actor.name!r} does not exist or is deactivated")
+        raise PermissionDenied("refusal.permission.inactive", name=repr(actor.name))
     if user.role not in allowed:
-        allowed_names = " or ".join(sorted(role.value for role in allowed))
-        article = "an" if allowed_names[0] in "aeiou" else "a"
-        raise PermissionDenied(
-            f"{user.role.value} {user.name!r} may not {action}; only {article} {allowed_names} may"
-        )
+        raise PermissionDenied("refusal.permission.role", role=phrase(ROLE_WORDS[user.role]),
+                               name=repr(user.name), action=action,
+                               allowed=phrase(ALLOWED_WORDS[allowed]))
     return user

@@ -68,7 +68,7 @@ def set_role(*, session: Session, actor: Actor, user_id: int, role: Role) -> Non
     admin = require_role(session=session, actor=actor, allowed=ADMIN_ROLES, action="change roles")
     user = _user(session=session, user_id=user_id)
     if user.id == admin.id and Role(role) != Role.ADMIN:
-        raise PermissionDenied("an admin may not remove their own admin role; ask another admin")
+        raise PermissionDenied("refusal.permission.own_admin_role")
     previous = user.role
     user.role = Role(role)
     audit.record(
@@ -83,7 +83,7 @@ def set_active(*, session: Session, actor: Actor, user_id: int, active: bool) ->
     )
     user = _user(session=session, user_id=user_id)
     if user.id == admin.id and not active:
-        raise PermissionDenied("an admin may not deactivate their own account")
+        raise PermissionDenied("refusal.permission.own_deactivation")
     user.active = active
     audit.record(
         session=session, actor=actor, action="user.set_active",
@@ -133,7 +133,8 @@ def _own_or_admin(*, session: Session, actor: Actor, user_id: int, setting: str)
         session=session, actor=actor, allowed=frozenset(Role), action=f"change a {setting}"
     )
     if acting.id != user_id and acting.role != Role.ADMIN:
-        raise PermissionDenied(f"{acting.name!r} may only change their own {setting}")
+        raise PermissionDenied("refusal.permission.own_setting", name=repr(acting.name),
+                               setting=setting)
     return _user(session=session, user_id=user_id)
 
 

@@ -44,4 +44,5 @@ def test_an_empty_display_name_is_refused_in_japanese(runtime, accounts):
     app = in_japanese(trainee, "app_pages/results.py")
     submit(app, "leaderboard.display_name", "   ", "leaderboard.save_name")
     assert not app.exception
-    assert [error.value for error in app.error] == ["名前を保存できませんでした: 表示名を入力してください"]
+    assert [error.value for error in app.error] == [
+        "名前を保存できませんでした: 表示名を入力してください"]
