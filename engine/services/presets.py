@@ -55,7 +55,7 @@ def start_level(*, runtime: Runtime, actor: Actor, name: str,
     Only trainees take quizzes: checked first, before any image is generated.
     """
     with runtime.database.reading() as session:
-        require_role(session=session, actor=actor, allowed=TAKING_ROLES, action="take quizzes")
+        require_role(session=session, actor=actor, allowed=TAKING_ROLES, action="take_quizzes")
     level = next((level for level in levels(runtime=runtime, actor=actor) if level.name == name),
                  None)
     if level is None:

@@ -80,7 +80,7 @@ def agreement(*, runtime: Runtime, actor: Actor) -> Agreement:
     and Cohen's kappa for every pair of experts on the items both reviewed."""
     with runtime.database.reading() as session:
         require_role(session=session, actor=actor, allowed=REVIEWING_ROLES,
-                     action="read review agreement")
+                     action="read_review_agreement")
         rows = session.execute(
             select(Review.item_id, User.name, Review.decision)
             .join(User, User.id == Review.expert_id)

@@ -55,7 +55,7 @@ def publish(
     """
     with runtime.database.reading() as session:
         require_role(session=session, actor=actor, allowed=TEACHING_ROLES,
-                     action="create quizzes")
+                     action="create_quizzes")
     new_items = authoring.make_items(runtime=runtime, design=design, seed=seed)
     with runtime.database.writing() as session:
         quiz = quizzes.create_quiz(

@@ -44,7 +44,7 @@ def draw_case(*, runtime: Runtime, actor: Actor, rng: np.random.Generator) -> Tu
                          "of .jpg/.png dermoscopy images")
     with runtime.database.reading() as session:
         require_role(session=session, actor=actor, allowed=REVIEWING_ROLES,
-                     action="take the visual Turing test")
+                     action="take_visual_turing_test")
         item_ids = list(session.scalars(select(Item.id)))
         if not item_ids:
             raise ValueError("no synthetic items are stored yet; publish a quiz first")

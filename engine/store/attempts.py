@@ -137,7 +137,7 @@ def unanswered_items(*, session: Session, actor: Actor, attempt_id: int) -> list
 def get_attempt(*, session: Session, actor: Actor, attempt_id: int) -> Attempt:
     """A trainee reads only their own attempts; an educator those on their quizzes."""
     user = require_role(
-        session=session, actor=actor, allowed=READING_ROLES, action="read attempts"
+        session=session, actor=actor, allowed=READING_ROLES, action="read_attempts"
     )
     attempt = session.get(Attempt, attempt_id)
     if attempt is None:
@@ -158,7 +158,7 @@ def list_attempts(
 ) -> list[Attempt]:
     """Attempts the actor may read, optionally for one quiz and/or one trainee."""
     user = require_role(
-        session=session, actor=actor, allowed=READING_ROLES, action="read attempts"
+        session=session, actor=actor, allowed=READING_ROLES, action="read_attempts"
     )
     query = select(Attempt).order_by(Attempt.started, Attempt.id)
     if user.role == Role.TRAINEE:
@@ -182,7 +182,7 @@ def attempt_answers(*, session: Session, actor: Actor, attempt_id: int) -> list[
 
 
 def _own_attempt(*, session: Session, actor: Actor, attempt_id: int) -> Attempt:
-    user = require_role(session=session, actor=actor, allowed=TAKING_ROLES, action="answer quizzes")
+    user = require_role(session=session, actor=actor, allowed=TAKING_ROLES, action="answer_quizzes")
     attempt = session.get(Attempt, attempt_id)
     if attempt is None:
         raise ValueError(f"no attempt with id {attempt_id}")

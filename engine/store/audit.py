@@ -38,7 +38,7 @@ def entries(
     limit: int = 500,
 ) -> list[AuditEntry]:
     """The newest entries first; admins only."""
-    require_role(session=session, actor=actor, allowed=ADMIN_ROLES, action="read the audit log")
+    require_role(session=session, actor=actor, allowed=ADMIN_ROLES, action="read_audit_log")
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if action:
         query = query.where(AuditEntry.action == action)

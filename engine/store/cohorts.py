@@ -14,7 +14,7 @@ from engine.store.roles import TEACHING_ROLES, Actor, PermissionDenied, Role, re
 
 def create_cohort(*, session: Session, actor: Actor, name: str) -> Cohort:
     owner = require_role(
-        session=session, actor=actor, allowed=TEACHING_ROLES, action="create cohorts"
+        session=session, actor=actor, allowed=TEACHING_ROLES, action="create_cohorts"
     )
     name = name.strip()
     if not name:
@@ -48,7 +48,7 @@ def owned_cohort(*, session: Session, actor: Actor, cohort_id: int, action: str)
 def add_member(*, session: Session, actor: Actor, cohort_id: int, user_id: int) -> None:
     """Add a trainee to one of the actor's cohorts; adding twice changes nothing."""
     cohort = owned_cohort(
-        session=session, actor=actor, cohort_id=cohort_id, action="change cohort members"
+        session=session, actor=actor, cohort_id=cohort_id, action="change_cohort_members"
     )
     trainee = session.get(User, user_id)
     if trainee is None or trainee.role != Role.TRAINEE:
@@ -64,7 +64,7 @@ def add_member(*, session: Session, actor: Actor, cohort_id: int, user_id: int) 
 
 def remove_member(*, session: Session, actor: Actor, cohort_id: int, user_id: int) -> None:
     cohort = owned_cohort(
-        session=session, actor=actor, cohort_id=cohort_id, action="change cohort members"
+        session=session, actor=actor, cohort_id=cohort_id, action="change_cohort_members"
     )
     member = session.get(CohortMember, (cohort.id, user_id))
     if member is None:
@@ -78,7 +78,7 @@ def remove_member(*, session: Session, actor: Actor, cohort_id: int, user_id: in
 
 def list_cohorts(*, session: Session, actor: Actor) -> list[Cohort]:
     """An educator's own cohorts; every cohort for an admin."""
-    user = require_role(session=session, actor=actor, allowed=TEACHING_ROLES, action="see cohorts")
+    user = require_role(session=session, actor=actor, allowed=TEACHING_ROLES, action="see_cohorts")
     query = select(Cohort).order_by(Cohort.name)
     if user.role != Role.ADMIN:
         query = query.where(Cohort.owner_id == user.id)
@@ -87,7 +87,7 @@ def list_cohorts(*, session: Session, actor: Actor) -> list[Cohort]:
 
 def members(*, session: Session, actor: Actor, cohort_id: int) -> list[User]:
     cohort = owned_cohort(
-        session=session, actor=actor, cohort_id=cohort_id, action="see cohort members"
+        session=session, actor=actor, cohort_id=cohort_id, action="see_cohort_members"
     )
     query = (
         select(User)

@@ -38,7 +38,7 @@ def neutralise_cell(value) -> str:
 
 def answers_csv(*, session: Session, actor: Actor, quiz_id: int) -> str:
     """Every answer to one of the actor's quizzes, one row per answer, neutralised."""
-    quiz = owned_quiz(session=session, actor=actor, quiz_id=quiz_id, action="export answers")
+    quiz = owned_quiz(session=session, actor=actor, quiz_id=quiz_id, action="export_answers")
     rows = session.execute(
         select(Attempt, User, Answer, Item)
         .join(User, User.id == Attempt.user_id)
@@ -91,12 +91,12 @@ def export_item_bank(
     if image not in IMAGE_VARIANTS:
         raise ValueError(f"image {image!r} must be one of {', '.join(IMAGE_VARIANTS)}")
     user = require_role(
-        session=session, actor=actor, allowed=TEACHING_ROLES, action="export the item bank"
+        session=session, actor=actor, allowed=TEACHING_ROLES, action="export_item_bank"
     )
     query = select(Item).join(Quiz, Quiz.id == Item.quiz_id).order_by(Item.id)
     query = query.options(undefer(Item.clean_png if image == "clean" else Item.degraded_png))
     if quiz_id is not None:
-        owned_quiz(session=session, actor=actor, quiz_id=quiz_id, action="export the item bank")
+        owned_quiz(session=session, actor=actor, quiz_id=quiz_id, action="export_item_bank")
         query = query.where(Item.quiz_id == quiz_id)
     elif user.role != Role.ADMIN:
         query = query.where(Quiz.owner_id == user.id)

@@ -45,7 +45,7 @@ def add_items(
     *, session: Session, actor: Actor, quiz_id: int, items: list[NewItem]
 ) -> list[Item]:
     """Append items to one of the actor's quizzes, numbered after those already there."""
-    quiz = owned_quiz(session=session, actor=actor, quiz_id=quiz_id, action="add quiz items")
+    quiz = owned_quiz(session=session, actor=actor, quiz_id=quiz_id, action="add_quiz_items")
     for index, item in enumerate(items):
         _check_item(item=item, label=f"item {index}")
     start = session.scalar(select(func.coalesce(func.max(Item.position), -1)).where(
@@ -79,12 +79,12 @@ def quiz_items(*, session: Session, actor: Actor, quiz_id: int) -> list[Item]:
     """
     user = require_role(
         session=session, actor=actor, allowed=frozenset({Role.TRAINEE, Role.EDUCATOR, Role.ADMIN}),
-        action="see quiz items",
+        action="see_quiz_items",
     )
     if user.role == Role.TRAINEE:
         quiz = takeable_quiz(session=session, actor=actor, quiz_id=quiz_id)
     else:
-        quiz = owned_quiz(session=session, actor=actor, quiz_id=quiz_id, action="see quiz items")
+        quiz = owned_quiz(session=session, actor=actor, quiz_id=quiz_id, action="see_quiz_items")
     query = select(Item).where(Item.quiz_id == quiz.id).order_by(Item.position)
     if user.role == Role.TRAINEE and quiz.settings.get("validated_only"):
         query = query.where(Item.validation_status == ValidationStatus.APPROVED)
@@ -103,11 +103,11 @@ def item_images(*, session: Session, actor: Actor, item_id: int) -> tuple[bytes,
     )
     if item is None:
         raise ValueError(f"no item with id {item_id}")
-    user = require_role(session=session, actor=actor, allowed=frozenset(Role), action="see items")
+    user = require_role(session=session, actor=actor, allowed=frozenset(Role), action="see_items")
     if user.role == Role.TRAINEE:
         takeable_quiz(session=session, actor=actor, quiz_id=item.quiz_id)
     elif user.role == Role.EDUCATOR:
-        owned_quiz(session=session, actor=actor, quiz_id=item.quiz_id, action="see items")
+        owned_quiz(session=session, actor=actor, quiz_id=item.quiz_id, action="see_items")
     for label, data, expected in (
         ("clean", item.clean_png, item.clean_sha256),
         ("degraded", item.degraded_png, item.degraded_sha256),

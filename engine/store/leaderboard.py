@@ -49,7 +49,7 @@ class Board:
 def set_opt_in(*, session: Session, actor: Actor, user_id: int, opted_in: bool) -> None:
     """A trainee lists or unlists themself; nobody may decide this for someone else."""
     user = require_role(session=session, actor=actor, allowed=TAKING_ROLES,
-                        action="join cohort leaderboards")
+                        action="join_cohort_leaderboards")
     if user.id != user_id:
         raise PermissionDenied("refusal.permission.leaderboard_choice", name=repr(user.name))
     user.leaderboard_opt_in = opted_in
@@ -59,13 +59,13 @@ def set_opt_in(*, session: Session, actor: Actor, user_id: int, opted_in: bool) 
 
 def is_opted_in(*, session: Session, actor: Actor) -> bool:
     return require_role(session=session, actor=actor, allowed=TAKING_ROLES,
-                        action="join cohort leaderboards").leaderboard_opt_in
+                        action="join_cohort_leaderboards").leaderboard_opt_in
 
 
 def boards(*, session: Session, actor: Actor) -> list[Board]:
     """The board of every cohort the trainee is in, or that the educator owns (admin: all)."""
     user = require_role(session=session, actor=actor, allowed=BOARD_READERS,
-                        action="see cohort leaderboards")
+                        action="see_cohort_leaderboards")
     if user.role == Role.TRAINEE:
         cohorts = session.scalars(
             select(Cohort).join(CohortMember, CohortMember.cohort_id == Cohort.id)
@@ -102,10 +102,10 @@ def _board(*, session: Session, cohort: Cohort) -> Board:
 
 def _readable_cohort(*, session: Session, actor: Actor, cohort_id: int) -> Cohort:
     user = require_role(session=session, actor=actor, allowed=BOARD_READERS,
-                        action="see cohort leaderboards")
+                        action="see_cohort_leaderboards")
     if user.role != Role.TRAINEE:
         return owned_cohort(session=session, actor=actor, cohort_id=cohort_id,
-                            action="see cohort leaderboards")
+                            action="see_cohort_leaderboards")
     if session.get(CohortMember, (cohort_id, user.id)) is None:
         raise PermissionDenied("refusal.permission.not_in_cohort", name=repr(user.name),
                                cohort_id=cohort_id)

@@ -73,7 +73,7 @@ def create_quiz(
 ) -> Quiz:
     """A new quiz owned by the actor (an educator or admin), with a fresh unique join code."""
     owner = require_role(
-        session=session, actor=actor, allowed=TEACHING_ROLES, action="create quizzes"
+        session=session, actor=actor, allowed=TEACHING_ROLES, action="create_quizzes"
     )
     if not title.strip():
         raise Refusal("refusal.quiz.no_title")
@@ -81,7 +81,7 @@ def create_quiz(
         raise ValueError(f"quiz spec must be a JSON object (dict), got {type(spec).__name__}")
     _check_dates(opens_at=opens_at, closes_at=closes_at)
     if cohort_id is not None:
-        owned_cohort(session=session, actor=actor, cohort_id=cohort_id, action="assign quizzes")
+        owned_cohort(session=session, actor=actor, cohort_id=cohort_id, action="assign_quizzes")
     for _ in range(_JOIN_CODE_TRIES):
         quiz = Quiz(
             title=title.strip(), spec=spec, seed=int(seed), join_code=new_join_code(rng=rng),
@@ -126,9 +126,9 @@ def assign_quiz(
     closes_at: datetime | None = None,
 ) -> Quiz:
     """Give one of the actor's quizzes to one of their cohorts (None: anyone with the code)."""
-    quiz = owned_quiz(session=session, actor=actor, quiz_id=quiz_id, action="assign quizzes")
+    quiz = owned_quiz(session=session, actor=actor, quiz_id=quiz_id, action="assign_quizzes")
     if cohort_id is not None:
-        owned_cohort(session=session, actor=actor, cohort_id=cohort_id, action="assign quizzes")
+        owned_cohort(session=session, actor=actor, cohort_id=cohort_id, action="assign_quizzes")
     _check_dates(opens_at=opens_at, closes_at=closes_at)
     quiz.cohort_id = cohort_id
     quiz.opens_at = opens_at
@@ -149,7 +149,7 @@ def list_quizzes(*, session: Session, actor: Actor) -> list[Quiz]:
     assigned to their cohorts."""
     user = require_role(
         session=session, actor=actor, allowed=TEACHING_ROLES | {Role.TRAINEE},
-        action="list quizzes",
+        action="list_quizzes",
     )
     query = select(Quiz).order_by(Quiz.created.desc(), Quiz.id.desc())
     if user.role == Role.EDUCATOR:
@@ -162,7 +162,7 @@ def list_quizzes(*, session: Session, actor: Actor) -> list[Quiz]:
 
 def quiz_by_join_code(*, session: Session, actor: Actor, code: str) -> Quiz:
     """The quiz a trainee may take with this code, or a clear reason why not."""
-    require_role(session=session, actor=actor, allowed=TAKING_ROLES, action="take quizzes")
+    require_role(session=session, actor=actor, allowed=TAKING_ROLES, action="take_quizzes")
     stored = parse_join_code(code=code)
     quiz = session.scalar(select(Quiz).where(Quiz.join_code == stored))
     if quiz is None:
@@ -172,7 +172,7 @@ def quiz_by_join_code(*, session: Session, actor: Actor, code: str) -> Quiz:
 
 def takeable_quiz(*, session: Session, actor: Actor, quiz_id: int) -> Quiz:
     """The quiz, if it is open now and the trainee may take it (no cohort, or their cohort)."""
-    user = require_role(session=session, actor=actor, allowed=TAKING_ROLES, action="take quizzes")
+    user = require_role(session=session, actor=actor, allowed=TAKING_ROLES, action="take_quizzes")
     quiz = session.get(Quiz, quiz_id)
     if quiz is None:
         raise ValueError(f"no quiz with id {quiz_id}")

@@ -30,7 +30,7 @@ def submit_review(
 ) -> Review:
     """Record the expert's review of an item and update the item's validation status."""
     expert = require_role(
-        session=session, actor=actor, allowed=REVIEWING_ROLES, action="review items"
+        session=session, actor=actor, allowed=REVIEWING_ROLES, action="review_items"
     )
     item = session.get(Item, item_id)
     if item is None:
@@ -69,7 +69,7 @@ def items_for_review(
 ) -> list[Item]:
     """Items the expert has not reviewed yet (optionally only those with `status`), oldest first."""
     expert = require_role(
-        session=session, actor=actor, allowed=REVIEWING_ROLES, action="review items"
+        session=session, actor=actor, allowed=REVIEWING_ROLES, action="review_items"
     )
     mine = select(Review.item_id).where(Review.expert_id == expert.id)
     query = select(Item).where(Item.id.not_in(mine)).order_by(Item.id).limit(limit)
@@ -79,7 +79,7 @@ def items_for_review(
 
 
 def item_reviews(*, session: Session, actor: Actor, item_id: int) -> list[Review]:
-    require_role(session=session, actor=actor, allowed=REVIEWING_ROLES, action="read reviews")
+    require_role(session=session, actor=actor, allowed=REVIEWING_ROLES, action="read_reviews")
     return list(session.scalars(
         select(Review).where(Review.item_id == item_id).order_by(Review.id)
     ))

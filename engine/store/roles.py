@@ -61,7 +61,11 @@ def parse_role(*, value: str) -> Role:
 
 
 def require_role(*, session: Session, actor: Actor, allowed: frozenset[Role], action: str):
-    """Return the acting user's current row, or raise PermissionDenied naming the action."""
+    """Return the acting user's current row, or raise PermissionDenied naming the action.
+
+    `action` names the template `action.<action>` of engine/locales ("create_quizzes" words
+    "create quizzes"), so the refusal says what was refused in the user's language too.
+    """
     from engine.store.models import User
 
     user = session.get(User, actor.user_id)
@@ -69,6 +73,6 @@ def require_role(*, session: Session, actor: Actor, allowed: frozenset[Role], ac
         raise PermissionDenied("refusal.permission.inactive", name=repr(actor.name))
     if user.role not in allowed:
         raise PermissionDenied("refusal.permission.role", role=phrase(ROLE_WORDS[user.role]),
-                               name=repr(user.name), action=action,
+                               name=repr(user.name), action=phrase(f"action.{action}"),
                                allowed=phrase(ALLOWED_WORDS[allowed]))
     return user

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.refusals import Refusal
+from engine.refusals import Phrase, Refusal, phrase
 from engine.store import audit
 from engine.store.auth import actor_of, check_name, hash_password
 from engine.store.models import User
@@ -33,7 +33,7 @@ def add_user(
     `password` None creates an account that can only sign in through OIDC.
     """
     if actor is not None:
-        require_role(session=session, actor=actor, allowed=ADMIN_ROLES, action="create accounts")
+        require_role(session=session, actor=actor, allowed=ADMIN_ROLES, action="create_accounts")
     name = check_name(name=name)
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise Refusal("refusal.account.exists", name=repr(name))
@@ -60,12 +60,12 @@ def add_user(
 def list_users(*, session: Session, actor: Actor | None) -> list[User]:
     """All accounts by name; admins (or the local operator) only."""
     if actor is not None:
-        require_role(session=session, actor=actor, allowed=ADMIN_ROLES, action="list accounts")
+        require_role(session=session, actor=actor, allowed=ADMIN_ROLES, action="list_accounts")
     return list(session.scalars(select(User).order_by(User.name)))
 
 
 def set_role(*, session: Session, actor: Actor, user_id: int, role: Role) -> None:
-    admin = require_role(session=session, actor=actor, allowed=ADMIN_ROLES, action="change roles")
+    admin = require_role(session=session, actor=actor, allowed=ADMIN_ROLES, action="change_roles")
     user = _user(session=session, user_id=user_id)
     if user.id == admin.id and Role(role) != Role.ADMIN:
         raise PermissionDenied("refusal.permission.own_admin_role")
@@ -79,7 +79,7 @@ def set_role(*, session: Session, actor: Actor, user_id: int, role: Role) -> Non
 
 def set_active(*, session: Session, actor: Actor, user_id: int, active: bool) -> None:
     admin = require_role(
-        session=session, actor=actor, allowed=ADMIN_ROLES, action="deactivate accounts"
+        session=session, actor=actor, allowed=ADMIN_ROLES, action="deactivate_accounts"
     )
     user = _user(session=session, user_id=user_id)
     if user.id == admin.id and not active:
@@ -93,7 +93,8 @@ def set_active(*, session: Session, actor: Actor, user_id: int, active: bool) ->
 
 def set_password(*, session: Session, actor: Actor, user_id: int, password: str) -> None:
     """Users change their own password; an admin may reset anyone's."""
-    user = _own_or_admin(session=session, actor=actor, user_id=user_id, setting="password")
+    user = _own_or_admin(session=session, actor=actor, user_id=user_id, action="change_password",
+                         setting=phrase("refusal.setting.password"))
     user.password_hash = hash_password(password=password)
     audit.record(
         session=session, actor=actor, action="user.set_password", details={"name": user.name}
@@ -113,7 +114,9 @@ def check_display_name(*, display_name: str) -> str:
 
 def set_display_name(*, session: Session, actor: Actor, user_id: int, display_name: str) -> None:
     """Users choose the name others see; an admin may change anyone's."""
-    user = _own_or_admin(session=session, actor=actor, user_id=user_id, setting="display name")
+    user = _own_or_admin(session=session, actor=actor, user_id=user_id,
+                         action="change_display_name",
+                         setting=phrase("refusal.setting.display_name"))
     user.display_name = check_display_name(display_name=display_name)
     audit.record(
         session=session, actor=actor, action="user.set_display_name", details={"name": user.name}
@@ -123,15 +126,14 @@ def set_display_name(*, session: Session, actor: Actor, user_id: int, display_na
 def display_name_of(*, session: Session, actor: Actor) -> str:
     """The acting user's own display name."""
     return require_role(session=session, actor=actor, allowed=frozenset(Role),
-                        action="read their display name").display_name
+                        action="read_own_display_name").display_name
 
 
-def _own_or_admin(*, session: Session, actor: Actor, user_id: int, setting: str) -> User:
+def _own_or_admin(*, session: Session, actor: Actor, user_id: int, action: str,
+                  setting: Phrase) -> User:
     """The account `user_id`, if the actor is its owner or an admin (settings users change for
     themselves and an admin for anyone)."""
-    acting = require_role(
-        session=session, actor=actor, allowed=frozenset(Role), action=f"change a {setting}"
-    )
+    acting = require_role(session=session, actor=actor, allowed=frozenset(Role), action=action)
     if acting.id != user_id and acting.role != Role.ADMIN:
         raise PermissionDenied("refusal.permission.own_setting", name=repr(acting.name),
                                setting=setting)

@@ -3,6 +3,7 @@ text is what Python and the CLI read, and the other languages word the same fact
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -29,6 +30,8 @@ from engine.store.users import check_display_name
 ENGINE = Path(__file__).resolve().parents[2] / "engine"
 # A refusal key written in engine code, as a string literal.
 KEY_LITERAL = re.compile(r"""["'](refusal\.[a-z_.]+)["']""")
+# The permission checks whose `action` argument names an `action.<name>` template.
+PERMISSION_CHECKS = {"require_role", "owned_quiz", "owned_cohort", "_own_or_admin"}
 
 
 def locale(language: str) -> dict[str, str]:
@@ -38,6 +41,17 @@ def locale(language: str) -> dict[str, str]:
 def keys_in_engine_code() -> set[str]:
     return {key for path in ENGINE.rglob("*.py")
             for key in KEY_LITERAL.findall(path.read_text(encoding="utf-8"))}
+
+
+def actions_in_engine_code() -> set[str]:
+    """Every `action="..."` written in a call to a permission check."""
+    calls = (node for path in ENGINE.rglob("*.py")
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call))
+    return {keyword.value.value for call in calls
+            if getattr(call.func, "id", getattr(call.func, "attr", None)) in PERMISSION_CHECKS
+            for keyword in call.keywords
+            if keyword.arg == "action" and isinstance(keyword.value, ast.Constant)}
 
 
 def test_the_engine_raises_refusals_somewhere():  # so the scan below can fail
@@ -52,6 +66,14 @@ def test_every_refusal_key_in_engine_code_has_a_template(language):
 def test_every_refusal_template_is_used():
     templates = {key for key in locale("en") if key.startswith("refusal.")}
     assert sorted(templates - keys_in_engine_code()) == []
+
+
+def test_every_action_a_permission_check_names_has_a_template_in_every_language():
+    actions = {f"action.{name}" for name in actions_in_engine_code()}
+    assert {"action.create_quizzes", "action.change_password"} <= actions  # the scan finds them
+    for language in LANGUAGES:
+        templates = {key for key in locale(language) if key.startswith("action.")}
+        assert (sorted(actions - templates), sorted(templates - actions)) == ([], [])
 
 
 @pytest.mark.parametrize(
@@ -99,10 +121,13 @@ class _OneUser:
 def test_a_permission_refusal_names_roles_in_the_language():
     with pytest.raises(PermissionDenied) as caught:
         require_role(session=_OneUser(), actor=Actor(1, "ana", Role.TRAINEE),
-                     allowed=TEACHING_ROLES, action="create quizzes")
+                     allowed=TEACHING_ROLES, action="create_quizzes")
     assert str(caught.value) == ("trainee 'ana' may not create quizzes; only an admin or "
                                  "educator may")
-    assert "研修医" in caught.value.message("ja") and "指導医" in caught.value.message("ja")
+    assert caught.value.message("ja") == ("研修医のアカウント 'ana' にはクイズの作成の権限があり"
+                                          "ません。この操作ができるのは管理者または指導医のみです")
+    assert caught.value.message("id") == ("peserta didik 'ana' tidak berwenang membuat kuis; "
+                                          "hanya admin atau pendidik yang berwenang")
 
 
 def test_an_unknown_language_is_refused():
