@@ -6,7 +6,9 @@
 2. Generation of 20 images at 128 px with the shipped GAN, warm: median seconds (goal <= 0.3),
    the model's FLOPs per image and the achieved GFLOP/s.
 
-Usage: .venv/bin/python bench/train.py [--model gan|deconv] [--steps 4] [--batch 16]
+Usage: .venv/bin/python bench/train.py [--model gan|deconv] [--steps 4] [--batch 16] [--size 128]
+
+`--size 32` shows the same comparison where per-op dispatch, not arithmetic, dominates the step.
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ def time_steps(step, batch, *, steps: int) -> float:
     return (time.perf_counter() - started) / steps
 
 
-def bench_training(*, model_name: str, steps: int, batch_size: int) -> None:
-    config = TrainConfig(model=model_name, batch=batch_size)
+def bench_training(*, model_name: str, steps: int, batch_size: int, size: int) -> None:
+    config = TrainConfig(model=model_name, batch=batch_size, size=size)
     rng = np.random.default_rng(0)
     batch = (rng.integers(0, 256, (batch_size, config.size, config.size, 3), dtype=np.uint8),
              rng.random((batch_size, CONDITION_DIM), dtype=np.float32))
@@ -83,9 +85,11 @@ def main() -> None:
     parser.add_argument("--model", default="gan", choices=("gan", "deconv"))
     parser.add_argument("--steps", type=int, default=4)
     parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--size", type=int, default=128, help="training image size (px)")
     parser.add_argument("--generator", type=Path, default=ROOT / "models" / "gan-128")
     arguments = parser.parse_args()
-    bench_training(model_name=arguments.model, steps=arguments.steps, batch_size=arguments.batch)
+    bench_training(model_name=arguments.model, steps=arguments.steps, batch_size=arguments.batch,
+                   size=arguments.size)
     bench_generation(folder=arguments.generator)
 
 
