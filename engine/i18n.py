@@ -34,20 +34,23 @@ def templates(language: str) -> dict[str, str]:
 
 
 class _NumberFormatter(string.Formatter):
-    """Fills placeholders, writing numbers with the language's decimal mark ("4,75" in id)."""
+    """Fills placeholders, writing numbers with the language's marks: Indonesian writes "4,75"
+    and "10.485.760" where English writes "4.75" and "10,485,760" (a template asks for thousands
+    grouping with a format spec, as in "{size:,}")."""
 
-    def __init__(self, decimal_mark: str) -> None:
-        self.decimal_mark = decimal_mark
+    def __init__(self, decimal_mark: str, thousands_mark: str) -> None:
+        self.marks = str.maketrans({".": decimal_mark, ",": thousands_mark})
 
     def format_field(self, value, format_spec: str) -> str:
         formatted = super().format_field(value, format_spec)
-        return formatted.replace(".", self.decimal_mark) if isinstance(value, Number) else formatted
+        return formatted.translate(self.marks) if isinstance(value, Number) else formatted
 
 
 def text(key: str, language: str, **values) -> str:
     """The template `key` in `language` with its {placeholders} filled from `values`."""
     language_templates = templates(language)
-    formatter = _NumberFormatter(language_templates["number.decimal_mark"])
+    formatter = _NumberFormatter(language_templates["number.decimal_mark"],
+                                 language_templates["number.thousands_mark"])
     return formatter.format(language_templates[key], **values)
 
 

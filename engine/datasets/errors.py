@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from engine.refusals import Refusal
+
 MAX_EXAMPLES = 20
 
 
@@ -18,6 +20,16 @@ class BadInputError(ValueError):
 
     def __init__(self, message: str, *, category: str = "bad input") -> None:
         super().__init__(message)
+        self.category = category
+
+
+class ImageRefusal(Refusal, BadInputError):
+    """A bad image that a person may have brought (a photo uploaded to the Studio): readers and
+    their reports handle it as any `BadInputError`, and the app words it as a `Refusal` in the
+    person's language."""
+
+    def __init__(self, key: str, *, category: str, **values) -> None:
+        super().__init__(key, **values)  # BadInputError receives the English message
         self.category = category
 
 

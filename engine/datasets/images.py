@@ -4,7 +4,8 @@ Untrusted image bytes go through Pillow restricted to common formats, with
 `PIL.Image.MAX_IMAGE_PIXELS` honoured (read at call time, so a caller may lower it): an image
 over the limit is refused before its pixels are decoded. A truncated or corrupt file is found by
 decoding it fully (`load()`); any mode (CMYK, L, LA, P, I;16, RGBA ...) becomes RGB uint8.
-Every failure is a `BadInputError` naming the source.
+Every failure is a `BadInputError` naming the source; what a decoded upload can meet (empty,
+unreadable, oversized, truncated) is an `ImageRefusal`, worded in the uploader's language too.
 
 `checked_for_tensorflow` is the cheap gate of the fast pipeline: it reads only the header and
 the end marker, and hands TensorFlow nothing but complete 8-bit JPEG or PNG; anything else is
@@ -19,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from engine.datasets.errors import BadInputError
+from engine.datasets.errors import BadInputError, ImageRefusal
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "BMP", "TIFF", "WEBP")
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
@@ -46,28 +47,35 @@ def read_file_bytes(path: Path, *, source: str | None = None) -> bytes:
 def _open(data: bytes, source: str) -> Image.Image:
     """Open the header only, refusing empty, unknown, zero-size and oversized images."""
     if not data:
-        raise BadInputError(f"image {source} is empty (0 bytes)", category="corrupt image")
+        raise ImageRefusal("refusal.image.empty", source=source, category="corrupt image")
     try:
         image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
-    except Image.DecompressionBombError as error:
-        raise BadInputError(f"image {source} is too large: {error}",
-                            category="image too large") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+    except Image.DecompressionBombError:
+        raise _bomb(source) from None
+    except UnidentifiedImageError:
         # Pillow's "cannot identify image file <_io.BytesIO object at 0x...>" adds nothing
-        detail = "" if isinstance(error, UnidentifiedImageError) else f": {error}"
-        raise BadInputError(
-            f"image {source} is not a readable {'/'.join(ACCEPTED_FORMATS)} image{detail}",
-            category="corrupt image") from None
+        raise ImageRefusal("refusal.image.unreadable", source=source,
+                           formats="/".join(ACCEPTED_FORMATS), category="corrupt image") from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ImageRefusal("refusal.image.unreadable_because", source=source,
+                           formats="/".join(ACCEPTED_FORMATS), detail=str(error),
+                           category="corrupt image") from None
     width, height = image.size
     if width == 0 or height == 0:
-        raise BadInputError(f"image {source} has zero size ({width}x{height})",
-                            category="corrupt image")
+        raise ImageRefusal("refusal.image.zero_size", source=source, width=width, height=height,
+                           category="corrupt image")
     limit = Image.MAX_IMAGE_PIXELS
     if limit is not None and width * height > limit:
-        raise BadInputError(
-            f"image {source} is too large: {width}x{height} = {width * height:,} pixels, over "
-            f"the limit of {limit:,} (PIL.Image.MAX_IMAGE_PIXELS)", category="image too large")
+        raise ImageRefusal("refusal.image.pixels", source=source, width=width, height=height,
+                           pixels=width * height, limit=limit, category="image too large")
     return image
+
+
+def _bomb(source: str) -> ImageRefusal:
+    """Pillow's refusal of a header declaring over twice `MAX_IMAGE_PIXELS`, worded by us."""
+    limit = Image.MAX_IMAGE_PIXELS
+    return ImageRefusal("refusal.image.bomb", source=source, pixels=2 * limit, limit=limit,
+                        category="image too large")
 
 
 def image_size(data: bytes, *, source: str) -> tuple[int, int]:
@@ -93,12 +101,11 @@ def decode_image(data: bytes, *, source: str, upright: bool = False) -> np.ndarr
         if upright:
             image = ImageOps.exif_transpose(image)
         return _to_rgb_array(image)
-    except Image.DecompressionBombError as error:
-        raise BadInputError(f"image {source} is too large: {error}",
-                            category="image too large") from None
+    except Image.DecompressionBombError:
+        raise _bomb(source) from None
     except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise BadInputError(f"image {source} is truncated or corrupt: {error}",
-                            category="corrupt image") from None
+        raise ImageRefusal("refusal.image.truncated", source=source, detail=str(error),
+                           category="corrupt image") from None
 
 
 def _to_rgb_array(image: Image.Image) -> np.ndarray:

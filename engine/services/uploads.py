@@ -13,7 +13,7 @@ from pathlib import PurePath
 
 import numpy as np
 
-from engine.datasets.errors import BadInputError
+from engine.datasets.errors import ImageRefusal
 from engine.datasets.images import decode_image, image_format
 from engine.evaluation.images import square_resize
 
@@ -26,23 +26,19 @@ UPLOAD_TYPES = tuple(suffix.removeprefix(".") for suffix in FORMATS_BY_SUFFIX)
 def read_upload(data: bytes, *, name: str, size: int,
                 max_bytes: int = MAX_UPLOAD_BYTES) -> np.ndarray:
     """RGB uint8 (size, size, 3): the centre square of the photo as it is meant to be seen
-    (EXIF orientation applied), resized. Anything else is a `BadInputError` (a ValueError)
+    (EXIF orientation applied), resized. Anything else is an `ImageRefusal` (a ValueError)
     naming the file and what is wrong with it."""
     suffix = PurePath(name).suffix.lower()
     expected = FORMATS_BY_SUFFIX.get(suffix)
     if expected is None:
-        raise BadInputError(f"image {name} is not named as a JPEG or PNG file "
-                            f"(.jpg, .jpeg or .png)", category="wrong extension")
+        raise ImageRefusal("refusal.upload.extension", name=name, category="wrong extension")
     if len(data) > max_bytes:
-        raise BadInputError(
-            f"image {name} is {_megabytes(len(data))} ({len(data):,} bytes), over the upload "
-            f"limit of {_megabytes(max_bytes)} ({max_bytes:,} bytes)", category="file too large")
+        raise ImageRefusal("refusal.upload.too_large", name=name,
+                           megabytes=len(data) / MEGABYTE, size=len(data),
+                           limit_megabytes=max_bytes / MEGABYTE, limit=max_bytes,
+                           category="file too large")
     found = image_format(data, source=name)
     if found != expected:
-        raise BadInputError(f"image {name} is a {found} image, but its name ends in {suffix}",
-                            category="wrong extension")
+        raise ImageRefusal("refusal.upload.content", name=name, found=found, suffix=suffix,
+                           category="wrong extension")
     return square_resize(decode_image(data, source=name, upright=True), size=size)
-
-
-def _megabytes(count: int) -> str:
-    return f"{count / MEGABYTE:.1f} MB"

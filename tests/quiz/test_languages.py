@@ -72,6 +72,15 @@ def test_locales_are_translated_not_copied(language):
     assert copied == []
 
 
+@pytest.mark.parametrize(("language", "written"), [
+    ("en", "12.5 MB (13,107,200 bytes)"), ("ja", "12.5 MB（13,107,200 バイト）"),
+    ("id", "12,5 MB (13.107.200 byte)")])
+def test_numbers_are_written_with_the_language_s_decimal_and_thousands_marks(language, written):
+    sentence = text("refusal.upload.too_large", language, name="mole.png", megabytes=12.5,
+                    size=13_107_200, limit_megabytes=10.0, limit=10_485_760)
+    assert written in sentence
+
+
 def test_every_word_the_engine_puts_in_a_sentence_has_a_template():
     english = locale("en")
     wanted = ([f"term.{term}" for term in TERMS] + [f"diagnosis.{dx}" for dx in DIAGNOSES]

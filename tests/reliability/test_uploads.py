@@ -1,7 +1,8 @@
 """A user's own photo in the Studio: real JPEG/PNG bytes in every common mode become a square
 RGB image at the Studio's size; oversized, truncated, mislabelled, bomb, empty and non-image
-files are refused with a ValueError naming the file and what is wrong; damaged bytes and odd
-names never crash. Every case is counted for docs/RELIABILITY.md."""
+files are refused with a ValueError naming the file and what is wrong, worded in Japanese and
+Indonesian too; damaged bytes and odd names never crash. Every case is counted for
+docs/RELIABILITY.md."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from image_cases import BAD, GOOD, encoded
 from PIL import Image
 from tally import check, fuzz
 
+from engine.datasets.errors import BadInputError
 from engine.quiz_items import decode_png
+from engine.refusals import Refusal
 from engine.services import studio
 from engine.services.runtime import REPOSITORY_ROOT
 from engine.services.uploads import MAX_UPLOAD_BYTES, MEGABYTE
@@ -91,6 +94,25 @@ def test_bad_files_are_refused_naming_the_file_and_the_fault(tally, kind):
     _, message = upload(tally, data, name)
     assert message is not None, f"{kind} was accepted"
     assert message.startswith(f"image {name} ") and fault in message, message
+
+
+@pytest.mark.parametrize("kind", sorted(REFUSED))
+def test_a_refused_photo_is_worded_in_each_language_naming_the_file(kind):
+    name, data, _ = REFUSED[kind]
+    with pytest.raises(Refusal) as caught:
+        studio.uploaded(data=data, name=name)
+    refusal = caught.value
+    assert isinstance(refusal, BadInputError) and refusal.category != "bad input"
+    for language in ("ja", "id"):
+        worded = refusal.message(language)
+        assert worded != str(refusal) and name in worded and "{" not in worded
+
+
+def test_the_byte_limit_is_written_with_each_language_s_number_marks():
+    with pytest.raises(Refusal) as caught:
+        studio.uploaded(data=noise_png(2100, 2100), name="huge.png")
+    assert "10.0 MB（10,485,760 バイト）" in caught.value.message("ja")
+    assert "10,0 MB (10.485.760 byte)" in caught.value.message("id")
 
 
 def test_over_the_byte_limit_says_the_size_and_the_limit(tally):
