@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.refusals import Refusal
 from engine.vocabulary import DIAGNOSES
 
 EVALUATE_COMMAND = ("lesionlab evaluate --real <held-out real images> --out reports/<name> "
@@ -51,8 +52,8 @@ def read_report(*, path: Path) -> Report:
         document = json.loads(path.read_text(encoding="utf-8"))
         results = document["models"]
     except (OSError, json.JSONDecodeError, KeyError) as error:
-        raise ValueError(f"evaluation report {path} cannot be read ({error}); run "
-                         f"{EVALUATE_COMMAND} again") from None
+        raise Refusal("refusal.report.unreadable", path=path, detail=str(error),
+                      command=EVALUATE_COMMAND) from None
     models = tuple(results)
     names = list(next(iter(results.values()), {}))
     rows = []

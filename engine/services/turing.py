@@ -15,6 +15,7 @@ from sqlalchemy import select
 from engine.datasets.images import decode_image
 from engine.evaluation.images import square_resize
 from engine.quiz_items import encode_png
+from engine.refusals import Refusal
 from engine.services.runtime import Runtime
 from engine.store import items
 from engine.store.models import Item
@@ -47,7 +48,7 @@ def draw_case(*, runtime: Runtime, actor: Actor, rng: np.random.Generator) -> Tu
                      action="take_visual_turing_test")
         item_ids = list(session.scalars(select(Item.id)))
         if not item_ids:
-            raise ValueError("no synthetic items are stored yet; publish a quiz first")
+            raise Refusal("refusal.turing.no_items")
         if rng.random() < 0.5:
             path = real[int(rng.integers(len(real)))]
             return TuringCase(_square(path.read_bytes(), source=path.name), True)
