@@ -61,3 +61,17 @@ def accounts(data_dir, seeded_store):
     folder, made = seeded_store
     shutil.copytree(folder, data_dir, dirs_exist_ok=True)
     return made
+
+
+@pytest.fixture
+def listed_trainee(runtime, accounts):
+    """The trainee, a member of the educator's cohort "Year 3" and listed on its leaderboard;
+    returns the cohort id."""
+    from engine.services import leaderboard, teaching
+
+    cohort_id = teaching.create_cohort(runtime=runtime, actor=accounts["educator"],
+                                       name="Year 3")
+    teaching.add_trainee(runtime=runtime, actor=accounts["educator"], cohort_id=cohort_id,
+                         account_name="trainee")
+    leaderboard.set_opt_in(runtime=runtime, actor=accounts["trainee"], opted_in=True)
+    return cohort_id

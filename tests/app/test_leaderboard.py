@@ -49,13 +49,9 @@ def test_trainee_opts_in_and_the_educator_sees_the_board(runtime, accounts):
     assert board_table(app)["Display name"].tolist() == [TRICKY_NAME, "trainee"]
 
 
-def test_a_trainee_renames_themself_and_the_board_shows_the_new_name(runtime, accounts):
-    educator, trainee = accounts["educator"], accounts["trainee"]
-    cohort_id = teaching.create_cohort(runtime=runtime, actor=educator, name="Year 3")
-    teaching.add_trainee(runtime=runtime, actor=educator, cohort_id=cohort_id,
-                         account_name="trainee")
-    leaderboard.set_opt_in(runtime=runtime, actor=trainee, opted_in=True)
-    app = app_as(trainee).switch_page("app_pages/results.py").run()
+def test_a_trainee_renames_themself_and_the_board_shows_the_new_name(runtime, accounts,
+                                                                      listed_trainee):
+    app = app_as(accounts["trainee"]).switch_page("app_pages/results.py").run()
     (field,) = [box for box in app.text_input if box.label == "My display name"]
     field.input("Dr Who")  # a form's fields take effect with its submit button
     next(button for button in app.button if button.label == "Save name").click().run()

@@ -12,7 +12,7 @@ from test_turing import REAL
 
 from engine.i18n import text
 from engine.refusals import Refusal
-from engine.services import leaderboard, model_lab, teaching
+from engine.services import model_lab
 
 JAPANESE = json.loads((REPOSITORY / "app" / "locales" / "ja.json").read_text(encoding="utf-8"))
 
@@ -39,13 +39,8 @@ def test_an_unknown_join_code_is_refused_in_japanese(runtime, accounts):
         JAPANESE["practice.join_failed"].format(reason=reason)]
 
 
-def test_an_empty_display_name_is_refused_in_japanese(runtime, accounts):
-    educator, trainee = accounts["educator"], accounts["trainee"]
-    cohort_id = teaching.create_cohort(runtime=runtime, actor=educator, name="Year 3")
-    teaching.add_trainee(runtime=runtime, actor=educator, cohort_id=cohort_id,
-                         account_name="trainee")
-    leaderboard.set_opt_in(runtime=runtime, actor=trainee, opted_in=True)
-    app = in_japanese(trainee, "app_pages/results.py")
+def test_an_empty_display_name_is_refused_in_japanese(runtime, accounts, listed_trainee):
+    app = in_japanese(accounts["trainee"], "app_pages/results.py")
     submit(app, "leaderboard.display_name", "   ", "leaderboard.save_name")
     assert not app.exception
     assert [error.value for error in app.error] == [
