@@ -50,7 +50,7 @@ def answer_some(data_dir: Path, codes: dict) -> None:
 
 
 def fill_a_leaderboard(data_dir: Path, codes: dict) -> None:
-    """A cohort of the demo trainee and two peers who opted in and finished the same quiz."""
+    """A cohort of the demo trainee and two peers who opted in and took the same quiz twice."""
     from engine.services import leaderboard, practice, teaching
     from engine.services.runtime import RuntimeConfig, open_runtime
     from engine.store import users
@@ -72,14 +72,16 @@ def fill_a_leaderboard(data_dir: Path, codes: dict) -> None:
         leaderboard.set_opt_in(runtime=runtime, actor=member, opted_in=True)
         if member is trainee:
             continue
-        attempt_id = practice.join(runtime=runtime, actor=member, code=codes["five"])
-        number = 0
-        while case := practice.next_case(runtime=runtime, actor=member, attempt_id=attempt_id):
-            right = case.options[0] if (number + index) % 3 else case.options[-1]
-            practice.record_answer(runtime=runtime, actor=member, attempt_id=attempt_id,
-                                   item_id=case.item_id, diagnosis=right, management="monitor",
-                                   confidence=60, time_ms=5000)
-            number += 1
+        for _ in range(2):  # ten cases: enough for a rank
+            attempt_id = practice.join(runtime=runtime, actor=member, code=codes["five"])
+            number = 0
+            while case := practice.next_case(runtime=runtime, actor=member,
+                                             attempt_id=attempt_id):
+                right = case.options[0] if (number + index) % 3 else case.options[-1]
+                practice.record_answer(runtime=runtime, actor=member, attempt_id=attempt_id,
+                                       item_id=case.item_id, diagnosis=right,
+                                       management="monitor", confidence=60, time_ms=5000)
+                number += 1
     runtime.database.dispose()
 
 

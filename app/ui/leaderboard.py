@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.services import accounts, leaderboard
+from engine.store.leaderboard import MIN_ANSWERS_TO_RANK
 from engine.store.roles import Role
 from ui.i18n import refusal_text, t
 
@@ -16,7 +17,7 @@ from ui.i18n import refusal_text, t
 def section(*, actor, shared) -> None:
     """The boards the actor may see; a trainee also gets the switch to be listed."""
     st.subheader(t("leaderboard.title"))
-    st.caption(t("leaderboard.about"))
+    st.caption(t("leaderboard.about", minimum=MIN_ANSWERS_TO_RANK))
     if actor.role == Role.TRAINEE:
         st.toggle(t("leaderboard.opt_in"), key="leaderboard_opt_in",
                   value=leaderboard.opted_in(runtime=shared, actor=actor),
@@ -32,8 +33,11 @@ def section(*, actor, shared) -> None:
                                  format_func=lambda cohort_id: boards[cohort_id].cohort_name)]
     if chosen.standings:
         accuracy = t("score.accuracy")
-        st.dataframe([{t("leaderboard.rank"): row.rank, t("leaderboard.name"): row.display_name,
-                       t("leaderboard.finished"): row.finished_attempts, accuracy: row.accuracy}
+        unranked = t("leaderboard.unranked")
+        st.dataframe([{t("leaderboard.rank"): unranked if row.rank is None else str(row.rank),
+                       t("leaderboard.name"): row.display_name,
+                       t("leaderboard.finished"): row.finished_attempts,
+                       t("leaderboard.answered"): row.answered, accuracy: row.accuracy}
                       for row in chosen.standings], hide_index=True, width="stretch",
                      column_config={accuracy: st.column_config.ProgressColumn(
                          format="percent", min_value=0, max_value=1)})

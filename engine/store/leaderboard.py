@@ -2,7 +2,8 @@
 
 Only the trainee sets or clears their flag. A board lists opted-in members by display name,
 never by account name, and counts the others without naming them. It is shown to the
-cohort's members and to its educator; anyone else is refused.
+cohort's members and to its educator; anyone else is refused. Members are ranked once they
+have answered enough cases, so one lucky short quiz does not top the board.
 """
 
 from __future__ import annotations
@@ -25,16 +26,19 @@ from engine.store.roles import (
 )
 
 BOARD_READERS = TAKING_ROLES | TEACHING_ROLES
+MIN_ANSWERS_TO_RANK = 10
 
 
 @dataclass(frozen=True)
 class Standing:
     """One listed trainee. `accuracy` is the share of right final answers over all their
-    finished attempts (practice levels and quizzes alike); None before any."""
+    finished attempts (practice levels and quizzes alike), `answered` the cases it counts;
+    `rank` is None until `answered` reaches the board's minimum."""
 
-    rank: int
+    rank: int | None
     display_name: str
     finished_attempts: int
+    answered: int
     accuracy: float | None
 
 
@@ -62,7 +66,8 @@ def is_opted_in(*, session: Session, actor: Actor) -> bool:
                         action="join_cohort_leaderboards").leaderboard_opt_in
 
 
-def boards(*, session: Session, actor: Actor) -> list[Board]:
+def boards(*, session: Session, actor: Actor,
+           min_answers: int = MIN_ANSWERS_TO_RANK) -> list[Board]:
     """The board of every cohort the trainee is in, or that the educator owns (admin: all)."""
     user = require_role(session=session, actor=actor, allowed=BOARD_READERS,
                         action="see_cohort_leaderboards")
@@ -72,31 +77,43 @@ def boards(*, session: Session, actor: Actor) -> list[Board]:
             .where(CohortMember.user_id == user.id).order_by(Cohort.name, Cohort.id))
     else:
         cohorts = list_cohorts(session=session, actor=actor)
-    return [_board(session=session, cohort=cohort) for cohort in cohorts]
+    return [_board(session=session, cohort=cohort, min_answers=min_answers)
+            for cohort in cohorts]
 
 
-def board(*, session: Session, actor: Actor, cohort_id: int) -> Board:
+def board(*, session: Session, actor: Actor, cohort_id: int,
+          min_answers: int = MIN_ANSWERS_TO_RANK) -> Board:
     """One cohort's board, for its members and its educator only."""
     return _board(session=session,
-                  cohort=_readable_cohort(session=session, actor=actor, cohort_id=cohort_id))
+                  cohort=_readable_cohort(session=session, actor=actor, cohort_id=cohort_id),
+                  min_answers=min_answers)
 
 
-def _board(*, session: Session, cohort: Cohort) -> Board:
-    """Opted-in members by accuracy, then finished attempts, then display name and account
-    id, so equal figures always come out in the same order."""
+def _board(*, session: Session, cohort: Cohort, min_answers: int) -> Board:
+    """Ranked members (at least `min_answers` cases answered) by accuracy, then finished
+    attempts; after them the others by cases answered; ties by display name and account id,
+    so equal figures always come out in the same order."""
+    if min_answers < 1:
+        raise ValueError(f"min_answers {min_answers} must be at least 1")
     members = list(session.scalars(
         select(User).join(CohortMember, CohortMember.user_id == User.id)
         .where(CohortMember.cohort_id == cohort.id, User.active.is_(True))))
     listed = [member for member in members if member.leaderboard_opt_in]
     figures = _figures(session=session, user_ids=[member.id for member in listed])
 
-    def order(member: User):
-        finished, accuracy = figures.get(member.id, (0, None))
-        return (accuracy is None, -(accuracy or 0.0), -finished, member.display_name.casefold(),
-                member.id)
+    def figures_of(member: User) -> tuple[int, int, float | None]:
+        return figures.get(member.id, (0, 0, None))
 
-    standings = tuple(Standing(rank, member.display_name, *figures.get(member.id, (0, None)))
-                      for rank, member in enumerate(sorted(listed, key=order), start=1))
+    def order(member: User):
+        finished, answered, accuracy = figures_of(member)
+        if answered >= min_answers:
+            return (0, -accuracy, -finished, member.display_name.casefold(), member.id)
+        return (1, -answered, 0, member.display_name.casefold(), member.id)
+
+    standings = tuple(
+        Standing(position if figures_of(member)[1] >= min_answers else None,
+                 member.display_name, *figures_of(member))
+        for position, member in enumerate(sorted(listed, key=order), start=1))
     return Board(cohort.id, cohort.name, standings, len(members) - len(listed))
 
 
@@ -112,8 +129,9 @@ def _readable_cohort(*, session: Session, actor: Actor, cohort_id: int) -> Cohor
     return session.get(Cohort, cohort_id)
 
 
-def _figures(*, session: Session, user_ids: list[int]) -> dict[int, tuple[int, float | None]]:
-    """user id -> (finished attempts, share of right final answers in them)."""
+def _figures(*, session: Session,
+             user_ids: list[int]) -> dict[int, tuple[int, int, float | None]]:
+    """user id -> (finished attempts, answers in them, share of right final answers)."""
     final = func.coalesce(Answer.revised_diagnosis, Answer.diagnosis)
     rows = session.execute(
         select(Attempt.user_id, func.count(distinct(Attempt.id)), func.count(Answer.id),
@@ -122,5 +140,5 @@ def _figures(*, session: Session, user_ids: list[int]) -> dict[int, tuple[int, f
         .outerjoin(Item, Item.id == Answer.item_id)
         .where(Attempt.user_id.in_(user_ids), Attempt.state == AttemptState.FINISHED)
         .group_by(Attempt.user_id))
-    return {user_id: (finished, right / answered if answered else None)
+    return {user_id: (finished, answered, right / answered if answered else None)
             for user_id, finished, answered, right in rows}

@@ -35,6 +35,7 @@ def test_trainee_opts_in_and_the_educator_sees_the_board(runtime, accounts):
     assert "Cohort leaderboard" in texts(app)
     assert board_table(app)["Display name"].tolist() == [TRICKY_NAME]
     assert board_table(app)["Finished attempts"].tolist() == [1]
+    assert board_table(app)["Rank"].tolist() == ["not yet"]  # fewer than 10 cases answered
     assert "1 other members are not listed." in texts(app)
     assert "Peer" not in texts(app) and "peer" not in texts(app)  # never rendered as markdown
 

@@ -6,7 +6,14 @@ from sqlalchemy import func, select
 
 from engine.store.attempts import AnswerInput, finish_attempt, start_attempt, submit_answer
 from engine.store.cohorts import add_member
-from engine.store.leaderboard import Standing, board, boards, is_opted_in, set_opt_in
+from engine.store.leaderboard import (
+    MIN_ANSWERS_TO_RANK,
+    Standing,
+    board,
+    boards,
+    is_opted_in,
+    set_opt_in,
+)
 from engine.store.models import AuditEntry
 from engine.store.roles import PermissionDenied, Role
 from engine.store.users import add_user
@@ -57,12 +64,14 @@ def ranked(world):
 
 
 def test_listed_members_are_ranked_by_accuracy_then_attempts_then_name(world, ranked):
-    expected = (Standing(1, "Amy A.", 1, 1.0), Standing(2, "Bob B.", 2, pytest.approx(2 / 3)),
-                Standing(3, "yan", 1, pytest.approx(2 / 3)),
-                Standing(4, "Zoe", 1, pytest.approx(2 / 3)), Standing(5, "Dan D.", 0, None))
+    expected = (Standing(1, "Amy A.", 1, 3, 1.0), Standing(2, "Bob B.", 2, 6, pytest.approx(2 / 3)),
+                Standing(3, "yan", 1, 3, pytest.approx(2 / 3)),
+                Standing(4, "Zoe", 1, 3, pytest.approx(2 / 3)),
+                Standing(None, "Dan D.", 0, 0, None))
     for reader in (ranked["amy"], world.tom, world.eve, world.ada):
         with world.database.reading() as session:
-            seen = board(session=session, actor=reader, cohort_id=world.cohort_id)
+            seen = board(session=session, actor=reader, cohort_id=world.cohort_id,
+                         min_answers=3)
         assert seen.standings == expected
         assert seen.unlisted == 1  # tom, who did not opt in, is only counted
         assert "tom" not in repr(seen) and "amy" not in repr(seen)  # no account names
@@ -75,10 +84,25 @@ def test_opting_out_takes_a_trainee_off_the_board(world, ranked):
         set_opt_in(session=session, actor=world.tom, user_id=world.tom.user_id, opted_in=True)
     with world.database.reading() as session:
         assert not is_opted_in(session=session, actor=ranked["amy"])
-        (seen,) = boards(session=session, actor=world.tom)
+        (seen,) = boards(session=session, actor=world.tom, min_answers=3)
     assert [row.display_name for row in seen.standings] == [
         "tom", "Bob B.", "yan", "Zoe", "Dan D."]
     assert seen.unlisted == 1
+
+
+def test_a_rank_needs_enough_answers_and_the_unranked_follow_by_answers(world, ranked):
+    with world.database.reading() as session:
+        few = board(session=session, actor=world.eve, cohort_id=world.cohort_id, min_answers=4)
+        default = board(session=session, actor=world.eve, cohort_id=world.cohort_id)
+    assert [(row.rank, row.display_name) for row in few.standings] == [
+        (1, "Bob B."), (None, "Amy A."), (None, "yan"), (None, "Zoe"), (None, "Dan D.")]
+    assert MIN_ANSWERS_TO_RANK == 10  # nobody here has answered 10 cases yet
+    assert [row.rank for row in default.standings] == [None] * 5
+    assert [row.display_name for row in default.standings] == [
+        row.display_name for row in few.standings]
+    with pytest.raises(ValueError, match="min_answers 0 must be at least 1"), \
+            world.database.reading() as session:
+        board(session=session, actor=world.eve, cohort_id=world.cohort_id, min_answers=0)
 
 
 def test_a_new_account_is_not_listed_until_it_opts_in(world):
