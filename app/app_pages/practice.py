@@ -9,7 +9,7 @@ import time
 import streamlit as st
 from ui import case_view
 from ui.components import page_header
-from ui.i18n import current_language, t
+from ui.i18n import current_language, refusal_text, t
 from ui.practice_start import choose_attempt
 from ui.session import require_actor, runtime
 
@@ -30,17 +30,33 @@ def _leave() -> None:
         st.session_state.pop(key, None)
 
 
+def _cannot_continue(error: ValueError) -> None:
+    """The quiz closed (or the trainee left its cohort) since the attempt began: say so."""
+    st.error(t("practice.cannot_continue", reason=refusal_text(error)))
+    st.button(t("practice.back_to_start"), on_click=_leave)
+    st.stop()
+
+
+if refused := st.session_state.pop("answer_refused", None):
+    st.error(t("practice.answer_refused", reason=refused))
+
 shown_feedback = st.session_state.get("feedback_item")
 if shown_feedback is not None:
-    case_view.show_feedback(practice.feedback(
-        runtime=shared, actor=actor, attempt_id=attempt_id, item_id=shown_feedback,
-        language=current_language()))
+    try:
+        explained = practice.feedback(runtime=shared, actor=actor, attempt_id=attempt_id,
+                                      item_id=shown_feedback, language=current_language())
+    except ValueError as error:
+        _cannot_continue(error)
+    case_view.show_feedback(explained)
     if st.button(t("practice.next_case"), type="primary", icon=":material/arrow_forward:"):
         del st.session_state["feedback_item"]
         st.rerun()
     st.stop()
 
-case = practice.next_case(runtime=shared, actor=actor, attempt_id=attempt_id)
+try:
+    case = practice.next_case(runtime=shared, actor=actor, attempt_id=attempt_id)
+except ValueError as error:
+    _cannot_continue(error)
 if case is None and not practice.answered_count(runtime=shared, actor=actor,
                                                 attempt_id=attempt_id):
     st.info(t("practice.no_cases_yet"), icon=":material/hourglass_empty:")
@@ -76,11 +92,16 @@ use_advice = case.settings.second_opinion and advice.auditor_available(runtime=s
 
 
 def _record(diagnosis: str, management: str, confidence: int, revised: str | None) -> None:
-    """Store the answer (idempotent) and move on: feedback now, or the next case."""
-    practice.record_answer(
-        runtime=shared, actor=actor, attempt_id=attempt_id, item_id=case.item_id,
-        diagnosis=diagnosis, management=management, confidence=confidence,
-        time_ms=int((time.monotonic() - started) * 1000), revised_diagnosis=revised)
+    """Store the answer (idempotent) and move on: feedback now, or the next case. A refusal
+    (the quiz closed, or the attempt was finished in another tab) is shown above the case."""
+    try:
+        practice.record_answer(
+            runtime=shared, actor=actor, attempt_id=attempt_id, item_id=case.item_id,
+            diagnosis=diagnosis, management=management, confidence=confidence,
+            time_ms=int((time.monotonic() - started) * 1000), revised_diagnosis=revised)
+    except ValueError as error:
+        st.session_state.answer_refused = refusal_text(error)
+        return
     st.session_state.pop("pending_answer", None)
     if case.settings.feedback == "each":
         st.session_state.feedback_item = case.item_id

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from engine.feedback import Feedback as ItemFeedback
 from engine.feedback import item_feedback
+from engine.refusals import Refusal
 from engine.services.runtime import Runtime
 from engine.store import attempts, items, quizzes
 from engine.store.attempts import AnswerInput
@@ -99,14 +100,19 @@ def start(*, runtime: Runtime, actor: Actor, quiz_id: int) -> int:
 
 
 def open_attempts(*, runtime: Runtime, actor: Actor) -> list[OpenAttempt]:
-    """The trainee's unfinished attempts, newest first: what a reload offers to continue."""
+    """The trainee's unfinished attempts, newest first: what a reload offers to continue.
+    Attempts on a quiz that has closed since (or is no longer for the trainee's cohort) are
+    left out: they cannot go on."""
     with runtime.database.reading() as session:
         result = []
         for attempt in reversed(attempts.list_attempts(session=session, actor=actor)):
             if attempt.state != AttemptState.IN_PROGRESS:
                 continue
             quiz = session.get(Quiz, attempt.quiz_id)
-            total = len(items.quiz_items(session=session, actor=actor, quiz_id=quiz.id))
+            try:
+                total = len(items.quiz_items(session=session, actor=actor, quiz_id=quiz.id))
+            except Refusal:
+                continue
             answered = len(attempts.attempt_answers(session=session, actor=actor,
                                                     attempt_id=attempt.id))
             result.append(OpenAttempt(attempt.id, quiz.title, answered, total))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from engine.quiz import PRESETS
+from engine.refusals import Refusal
 from engine.services import authoring
 from engine.services.results import attempt_score
 from engine.services.runtime import Runtime
@@ -61,8 +62,7 @@ def start_level(*, runtime: Runtime, actor: Actor, name: str,
     if level is None:
         raise ValueError(f"unknown practice level {name!r}; choose one of {', '.join(PRESETS)}")
     if not level.unlocked:
-        raise ValueError(f"level {name!r} unlocks after a score of {PASS_MARK:.0%} on the one "
-                         "before it")
+        raise Refusal("refusal.level.locked", name=repr(name), mark=f"{PASS_MARK:.0%}")
     seed = secrets.randbelow(2**31) if seed is None else seed
     design = authoring.QuizDesign(spec=PRESETS[name].with_changes(n_items=PRACTICE_CASES),
                                   feedback="each", pass_mark=PASS_MARK)

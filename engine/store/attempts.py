@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.refusals import Refusal
 from engine.store import audit
 from engine.store.models import Answer, Attempt, AttemptState, Item, Management, Quiz, utc_now
 from engine.store.quizzes import takeable_quiz
@@ -78,12 +79,14 @@ def submit_answer(
     """Store the answer to one item of the actor's own unfinished attempt, at most once."""
     attempt = _own_attempt(session=session, actor=actor, attempt_id=attempt_id)
     if attempt.state != AttemptState.IN_PROGRESS:
-        raise ValueError(f"attempt {attempt_id} is finished; start a new attempt to answer again")
+        repeated = _stored_answer(session=session, attempt_id=attempt.id, item_id=item_id)
+        if repeated is not None:  # the last answer sent twice: it finished the attempt once
+            return SubmitResult(answer=repeated, created=False)
+        raise Refusal("refusal.attempt.finished", attempt_id=attempt_id)
     closes_at = session.scalar(select(Quiz.closes_at).where(Quiz.id == attempt.quiz_id))
     if closes_at is not None and utc_now() >= closes_at:
-        raise ValueError(
-            f"the quiz of attempt {attempt_id} closed at {closes_at:%Y-%m-%d %H:%M} UTC"
-        )
+        raise Refusal("refusal.attempt.quiz_closed", attempt_id=attempt_id,
+                      time=f"{closes_at:%Y-%m-%d %H:%M}")
     item = session.get(Item, item_id)
     if item is None or item.quiz_id != attempt.quiz_id:
         raise ValueError(f"item {item_id} is not part of the quiz of attempt {attempt_id}")
@@ -100,15 +103,18 @@ def submit_answer(
         .on_conflict_do_nothing(index_elements=["attempt_id", "item_id"])
         .returning(Answer.id)
     ).scalar()
-    stored = session.scalar(
-        select(Answer).where(Answer.attempt_id == attempt.id, Answer.item_id == item.id)
-    )
+    stored = _stored_answer(session=session, attempt_id=attempt.id, item_id=item.id)
     if inserted is not None:
         audit.record(
             session=session, actor=actor, action="answer.submit",
             details={"attempt_id": attempt.id, "item_id": item.id, "answer_id": inserted},
         )
     return SubmitResult(answer=stored, created=inserted is not None)
+
+
+def _stored_answer(*, session: Session, attempt_id: int, item_id: int) -> Answer | None:
+    return session.scalar(
+        select(Answer).where(Answer.attempt_id == attempt_id, Answer.item_id == item_id))
 
 
 def finish_attempt(*, session: Session, actor: Actor, attempt_id: int) -> Attempt:

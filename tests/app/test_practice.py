@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from apptest_support import app_as, button, texts
 
 from engine.quiz import QuizSpec
 from engine.services import authoring, practice, teaching
+from engine.store.models import Quiz
 
 FIVE_CASES = QuizSpec(name="custom", classes=("mel", "nv", "bkl"), answer_mode="binary",
                       n_options=2, severity_range=(0, 1), n_items=5)
@@ -120,3 +123,20 @@ def test_feedback_follows_the_language_chosen(runtime, accounts):
     assert shown.teaching.summary in lines
     assert shown.teaching.dermoscopic_cues[0] in lines
     assert shown.degradation in texts(app)
+
+
+def test_a_quiz_that_closed_meanwhile_is_refused_on_the_page(runtime, accounts):
+    quiz = publish(runtime, accounts["educator"])
+    app = app_as(accounts["trainee"]).switch_page("app_pages/practice.py").run()
+    app.text_input[0].input(quiz.join_code)
+    button(app, "practice.join_button").click().run()
+    with runtime.database.writing() as session:
+        session.get(Quiz, quiz.quiz_id).closes_at = datetime.now(UTC) - timedelta(minutes=1)
+    app = answer_current_case(app)  # sent from the page still showing the case
+    assert not app.exception
+    errors = [element.value for element in app.error]
+    assert errors[0].startswith("Answer not saved: the quiz of attempt ")
+    assert errors[1].startswith("This quiz cannot go on: quiz 'Ward round' closed at ")
+    button(app, "practice.back_to_start").click().run()
+    assert not app.exception and "attempt_id" not in app.session_state
+    assert "Continue where you stopped" not in texts(app)  # a closed quiz cannot go on

@@ -45,6 +45,21 @@ def test_resubmitting_returns_the_stored_answer_and_never_counts_twice(world):
         assert len(submits) == 1 and submits[0].actor_name == "tom"
 
 
+def test_the_last_answer_sent_again_after_the_attempt_finished_is_the_stored_one(world):
+    with world.database.writing() as session:
+        attempt = start_attempt(session=session, actor=world.tom, quiz_id=world.quiz_id)
+        for item in world.item_ids:
+            submit_answer(session=session, actor=world.tom, attempt_id=attempt.id,
+                          item_id=item, answer=ANSWER)
+        finish_attempt(session=session, actor=world.tom, attempt_id=attempt.id)
+    with world.database.writing() as session:
+        again = submit_answer(session=session, actor=world.tom, attempt_id=attempt.id,
+                              item_id=world.item_ids[-1], answer=ANSWER)
+    assert not again.created and again.answer.item_id == world.item_ids[-1]
+    with world.database.reading() as session:
+        assert count(session, Answer) == len(world.item_ids)
+
+
 def test_simultaneous_submissions_of_one_answer_store_one_row(world):
     with world.database.writing() as session:
         attempt = start_attempt(session=session, actor=world.tom, quiz_id=world.quiz_id)
