@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, undefer
 
 from engine.profiles import profile_problems
 from engine.store import audit
-from engine.store.models import Item, ValidationStatus
+from engine.store.models import Answer, Attempt, Item, ValidationStatus
 from engine.store.quizzes import owned_quiz, takeable_quiz
 from engine.store.roles import Actor, Role, require_role
 
@@ -95,7 +95,7 @@ def item_images(*, session: Session, actor: Actor, item_id: int) -> tuple[bytes,
     """(clean PNG, degraded PNG) after checking both checksums.
 
     Experts see every item; educators the items of their quizzes; trainees those of a quiz
-    they may take.
+    they may take, and those they have answered (to review them after the quiz closed).
     """
     item = session.scalar(
         select(Item).where(Item.id == item_id).options(
@@ -105,7 +105,8 @@ def item_images(*, session: Session, actor: Actor, item_id: int) -> tuple[bytes,
         raise ValueError(f"no item with id {item_id}")
     user = require_role(session=session, actor=actor, allowed=frozenset(Role), action="see_items")
     if user.role == Role.TRAINEE:
-        takeable_quiz(session=session, actor=actor, quiz_id=item.quiz_id)
+        if not _answered_by(session=session, user_id=user.id, item_id=item.id):
+            takeable_quiz(session=session, actor=actor, quiz_id=item.quiz_id)
     elif user.role == Role.EDUCATOR:
         owned_quiz(session=session, actor=actor, quiz_id=item.quiz_id, action="see_items")
     for label, data, expected in (
@@ -136,3 +137,9 @@ def _check_item(*, item: NewItem, label: str) -> None:
         problems.append("degradation must be a JSON object (dict) of parameters")
     if problems:
         raise ValueError(f"{label}: " + "; ".join(problems))
+
+
+def _answered_by(*, session: Session, user_id: int, item_id: int) -> bool:
+    return session.scalar(
+        select(func.count()).select_from(Answer).join(Attempt, Attempt.id == Answer.attempt_id)
+        .where(Attempt.user_id == user_id, Answer.item_id == item_id)) > 0

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.store.attempts import start_attempt
+from engine.store.attempts import AnswerInput, start_attempt, submit_answer
 from engine.store.cohorts import add_member
 from engine.store.items import add_items, item_images, quiz_items
 from engine.store.models import Item, Quiz
@@ -118,6 +118,26 @@ def test_items_keep_positions_checksums_and_refuse_bad_input(world, make_item):
         session.get(Item, items[0].id).degraded_png = b"\x89PNG\r\n\x1a\ndamaged"
     with world.database.reading() as session, pytest.raises(ValueError, match="checksum"):
         item_images(session=session, actor=world.tom, item_id=items[0].id)
+
+
+def test_a_trainee_reviews_answered_items_after_the_quiz_closed(world):
+    with world.database.writing() as session:
+        attempt = start_attempt(session=session, actor=world.tom, quiz_id=world.quiz_id)
+        submit_answer(session=session, actor=world.tom, attempt_id=attempt.id,
+                      item_id=world.item_ids[0],
+                      answer=AnswerInput(diagnosis="mel", management="excise", confidence=50,
+                                         time_ms=900))
+        now = datetime.now(UTC)
+        assign_quiz(session=session, actor=world.eve, quiz_id=world.quiz_id, cohort_id=None,
+                    opens_at=now - timedelta(hours=2), closes_at=now - timedelta(hours=1))
+    with world.database.reading() as session:
+        clean, degraded = item_images(session=session, actor=world.tom,
+                                      item_id=world.item_ids[0])
+        assert clean and degraded
+        with pytest.raises(ValueError, match="closed at"):
+            item_images(session=session, actor=world.tom, item_id=world.item_ids[1])
+        with pytest.raises(ValueError, match="closed at"):
+            item_images(session=session, actor=world.tia, item_id=world.item_ids[0])
 
 
 def test_validated_only_quizzes_show_trainees_approved_items_only(world):
