@@ -14,6 +14,7 @@ from ui.practice_start import choose_attempt
 from ui.session import require_actor, runtime
 
 from engine.services import advice, practice, results
+from engine.store.roles import PermissionDenied
 
 actor = require_actor()
 shared = runtime()
@@ -31,7 +32,10 @@ def _leave() -> None:
 
 
 def _cannot_continue(error: ValueError) -> None:
-    """The quiz closed (or the trainee left its cohort) since the attempt began: say so."""
+    """The quiz closed (or is not open yet) since the attempt began: say so. A
+    permission refusal goes on to the app shell, which answers every one the same way."""
+    if isinstance(error, PermissionDenied):
+        raise error
     st.error(t("practice.cannot_continue", reason=refusal_text(error)))
     st.button(t("practice.back_to_start"), on_click=_leave)
     st.stop()
