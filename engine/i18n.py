@@ -46,12 +46,16 @@ class _NumberFormatter(string.Formatter):
         return formatted.translate(self.marks) if isinstance(value, Number) else formatted
 
 
+@cache
+def _formatter(language: str) -> _NumberFormatter:
+    language_templates = templates(language)
+    return _NumberFormatter(language_templates["number.decimal_mark"],
+                            language_templates["number.thousands_mark"])
+
+
 def text(key: str, language: str, **values) -> str:
     """The template `key` in `language` with its {placeholders} filled from `values`."""
-    language_templates = templates(language)
-    formatter = _NumberFormatter(language_templates["number.decimal_mark"],
-                                 language_templates["number.thousands_mark"])
-    return formatter.format(language_templates[key], **values)
+    return _formatter(language).format(templates(language)[key], **values)
 
 
 def listing(items: Iterable[str], language: str) -> str:

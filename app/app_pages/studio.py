@@ -28,9 +28,8 @@ def _uploaded(data: bytes, name: str, max_bytes: int) -> studio.StudioImage:
 
 
 @st.cache_data(max_entries=64, show_spinner=False, scope="session")
-def _degraded(png: bytes, strengths: tuple, seed: int, language: str) -> tuple[bytes, str]:
-    return studio.apply(png=png, steps=studio.manual_steps(strengths=dict(strengths)),
-                        seed=seed, language=language)
+def _degraded(png: bytes, steps: list[dict], seed: int) -> bytes:
+    return studio.apply(png=png, steps=steps, seed=seed)
 
 
 def _fault_label(name: str) -> str:
@@ -85,9 +84,11 @@ with images_column:
     picked = st.multiselect(t("studio.faults"), studio.degradation_names(),
                             default=("gaussian_blur", "hair", "jpeg"),
                             format_func=_fault_label)
-    strengths = tuple((name, st.slider(_fault_label(name), 0.0, 1.0, 0.5, step=0.05,
-                                       key=f"strength_{name}")) for name in picked)
-    degraded, description = _degraded(chosen_source.png, strengths, seed, current_language())
+    strengths = {name: st.slider(_fault_label(name), 0.0, 1.0, 0.5, step=0.05,
+                                 key=f"strength_{name}") for name in picked}
+    steps = studio.manual_steps(strengths=strengths)
+    degraded = _degraded(chosen_source.png, steps, seed)
+    description = studio.description(steps=steps, language=current_language())
     before, after = st.columns(2)
     before.image(chosen_source.png, caption=t("feedback.clean"), width="stretch")
     after.image(degraded, caption=t("studio.degraded"), width="stretch")

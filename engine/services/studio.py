@@ -86,9 +86,11 @@ def manual_steps(*, strengths: Mapping[str, float]) -> list[dict]:
     return steps
 
 
-def apply(
-    *, png: bytes, steps: list[dict], seed: int, language: str = "en"
-) -> tuple[bytes, str]:
-    """The degraded image as PNG and a sentence, in `language`, describing what was done."""
-    description = describe(steps, language=language)
-    return encode_png(replay(decode_png(png), applied=steps, seed=seed)), description
+def apply(*, png: bytes, steps: list[dict], seed: int) -> bytes:
+    """The degraded image as PNG."""
+    return encode_png(replay(decode_png(png), applied=steps, seed=seed))
+
+
+def description(*, steps: list[dict], language: str = "en") -> str:
+    """A sentence, in `language`, saying what `steps` do to an image."""
+    return describe(steps, language=language)

@@ -156,7 +156,8 @@ def test_a_sixteen_bit_png_keeps_its_range(tally):
 def test_the_uploaded_photo_degrades_like_a_generated_one(tally):
     shown = studio.uploaded(data=encoded("RGB", "JPEG", size=(300, 200)), name="mole.jpg")
     steps = studio.manual_steps(strengths={"gaussian_blur": 0.5, "hair": 0.5, "jpeg": 0.5})
-    degraded, description = studio.apply(png=shown.png, steps=steps, seed=3)
+    degraded = studio.apply(png=shown.png, steps=steps, seed=3)
+    description = studio.description(steps=steps)
     assert shown.source == "upload"
     assert decode_png(degraded).shape == (SIDE, SIDE, 3) and description
 
