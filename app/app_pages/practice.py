@@ -14,7 +14,7 @@ from ui.practice_start import choose_attempt
 from ui.session import require_actor, runtime
 
 from engine.services import advice, practice, results
-from engine.store.roles import PermissionDenied
+from engine.store.quizzes import QuizNotOpen
 
 actor = require_actor()
 shared = runtime()
@@ -31,27 +31,14 @@ def _leave() -> None:
         st.session_state.pop(key, None)
 
 
-def _cannot_continue(error: ValueError) -> None:
-    """The quiz closed (or is not open yet) since the attempt began: say so. A
-    permission refusal goes on to the app shell, which answers every one the same way."""
-    if isinstance(error, PermissionDenied):
-        raise error
-    st.error(t("practice.cannot_continue", reason=refusal_text(error)))
-    st.button(t("practice.back_to_start"), on_click=_leave)
-    st.stop()
-
-
 if refused := st.session_state.pop("answer_refused", None):
     st.error(t("practice.answer_refused", reason=refused))
 
 shown_feedback = st.session_state.get("feedback_item")
 if shown_feedback is not None:
-    try:
-        explained = practice.feedback(runtime=shared, actor=actor, attempt_id=attempt_id,
-                                      item_id=shown_feedback, language=current_language())
-    except ValueError as error:
-        _cannot_continue(error)
-    case_view.show_feedback(explained)
+    case_view.show_feedback(practice.feedback(
+        runtime=shared, actor=actor, attempt_id=attempt_id, item_id=shown_feedback,
+        language=current_language()))
     if st.button(t("practice.next_case"), type="primary", icon=":material/arrow_forward:"):
         del st.session_state["feedback_item"]
         st.rerun()
@@ -59,8 +46,10 @@ if shown_feedback is not None:
 
 try:
     case = practice.next_case(runtime=shared, actor=actor, attempt_id=attempt_id)
-except ValueError as error:
-    _cannot_continue(error)
+except QuizNotOpen as error:  # the quiz closed (or is not open yet) since the attempt began
+    st.error(t("practice.cannot_continue", reason=refusal_text(error)))
+    st.button(t("practice.back_to_start"), on_click=_leave)
+    st.stop()
 if case is None and not practice.answered_count(runtime=shared, actor=actor,
                                                 attempt_id=attempt_id):
     st.info(t("practice.no_cases_yet"), icon=":material/hourglass_empty:")

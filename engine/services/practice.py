@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from engine.feedback import Feedback as ItemFeedback
 from engine.feedback import item_feedback
-from engine.refusals import Refusal
 from engine.services.runtime import Runtime
 from engine.store import attempts, items, quizzes
 from engine.store.attempts import AnswerInput
 from engine.store.models import Attempt, AttemptState, Item, Quiz
-from engine.store.roles import Actor
+from engine.store.quizzes import QuizNotOpen
+from engine.store.roles import Actor, PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def open_attempts(*, runtime: Runtime, actor: Actor) -> list[OpenAttempt]:
             quiz = session.get(Quiz, attempt.quiz_id)
             try:
                 total = len(items.quiz_items(session=session, actor=actor, quiz_id=quiz.id))
-            except Refusal:
+            except (QuizNotOpen, PermissionDenied):
                 continue
             answered = len(attempts.attempt_answers(session=session, actor=actor,
                                                     attempt_id=attempt.id))

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine.refusals import Refusal
 from engine.store import audit
 from engine.store.models import Answer, Attempt, AttemptState, Item, Management, Quiz, utc_now
-from engine.store.quizzes import takeable_quiz
+from engine.store.quizzes import QuizNotOpen, takeable_quiz
 from engine.store.roles import (
     TAKING_ROLES,
     Actor,
@@ -85,7 +85,7 @@ def submit_answer(
         raise Refusal("refusal.attempt.finished", attempt_id=attempt_id)
     closes_at = session.scalar(select(Quiz.closes_at).where(Quiz.id == attempt.quiz_id))
     if closes_at is not None and utc_now() >= closes_at:
-        raise Refusal("refusal.attempt.quiz_closed", attempt_id=attempt_id,
+        raise QuizNotOpen("refusal.attempt.quiz_closed", attempt_id=attempt_id,
                       time=f"{closes_at:%Y-%m-%d %H:%M}")
     item = session.get(Item, item_id)
     if item is None or item.quiz_id != attempt.quiz_id:

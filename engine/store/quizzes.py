@@ -35,6 +35,11 @@ _JOIN_CODE_PATTERN = re.compile(f"[{JOIN_CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}")
 _JOIN_CODE_TRIES = 20
 
 
+class QuizNotOpen(Refusal):
+    """The quiz is outside its opening window (not open yet, or closed): nothing in it can be
+    taken or answered now, though the trainee may still be allowed in later or was before."""
+
+
 def new_join_code(*, rng: random.Random | None = None) -> str:
     source = rng or secrets.SystemRandom()
     return "".join(source.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
@@ -181,10 +186,10 @@ def takeable_quiz(*, session: Session, actor: Actor, quiz_id: int) -> Quiz:
                                title=repr(quiz.title))
     now = utc_now()
     if quiz.opens_at and now < quiz.opens_at:
-        raise Refusal("refusal.quiz.not_open", title=repr(quiz.title),
+        raise QuizNotOpen("refusal.quiz.not_open", title=repr(quiz.title),
                       time=f"{quiz.opens_at:%Y-%m-%d %H:%M}")
     if quiz.closes_at and now >= quiz.closes_at:
-        raise Refusal("refusal.quiz.closed", title=repr(quiz.title),
+        raise QuizNotOpen("refusal.quiz.closed", title=repr(quiz.title),
                       time=f"{quiz.closes_at:%Y-%m-%d %H:%M}")
     return quiz
 
