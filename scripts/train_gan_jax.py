@@ -44,6 +44,8 @@ def phantom_training_data(*, n: int, size: int, seed: int, workers: int):
 
 
 def main() -> None:
+    from engine.training import TrainConfig
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=12000)
     parser.add_argument("--seed", type=int, default=0)
@@ -52,12 +54,11 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=3.0)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--ema-decay", type=float, default=0.999)
-    parser.add_argument("--r1-gamma", type=float, default=1.0)
+    parser.add_argument("--r1-gamma", type=float, default=TrainConfig.r1_gamma)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 
     from engine.nets.gan_jax import train_on_jax
-    from engine.training import TrainConfig
 
     started = time.perf_counter()
     data = phantom_training_data(n=args.n, size=128, seed=args.seed, workers=args.workers)

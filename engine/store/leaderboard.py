@@ -101,19 +101,19 @@ def _board(*, session: Session, cohort: Cohort, min_answers: int) -> Board:
     listed = [member for member in members if member.leaderboard_opt_in]
     figures = _figures(session=session, user_ids=[member.id for member in listed])
 
-    def figures_of(member: User) -> tuple[int, int, float | None]:
-        return figures.get(member.id, (0, 0, None))
+    rows = [(member, *figures.get(member.id, (0, 0, None))) for member in listed]
 
-    def order(member: User):
-        finished, answered, accuracy = figures_of(member)
+    def order(row):
+        member, finished, answered, accuracy = row
         if answered >= min_answers:
             return (0, -accuracy, -finished, member.display_name.casefold(), member.id)
         return (1, -answered, 0, member.display_name.casefold(), member.id)
 
     standings = tuple(
-        Standing(position if figures_of(member)[1] >= min_answers else None,
-                 member.display_name, *figures_of(member))
-        for position, member in enumerate(sorted(listed, key=order), start=1))
+        Standing(position if answered >= min_answers else None, member.display_name,
+                 finished, answered, accuracy)
+        for position, (member, finished, answered, accuracy)
+        in enumerate(sorted(rows, key=order), start=1))
     return Board(cohort.id, cohort.name, standings, len(members) - len(listed))
 
 
