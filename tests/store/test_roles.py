@@ -20,7 +20,7 @@ from engine.store.items import add_items, item_images, quiz_items
 from engine.store.models import AuditEntry
 from engine.store.quizzes import assign_quiz, create_quiz, list_quizzes, takeable_quiz
 from engine.store.reviews import item_reviews, items_for_review, submit_review
-from engine.store.roles import PermissionDenied, Role
+from engine.store.roles import TEACHING_ROLES, PermissionDenied, Role, require_role
 from engine.store.users import add_user, list_users, set_active, set_password, set_role
 
 ANSWER = AnswerInput(diagnosis="mel", management="excise", confidence=80, time_ms=5000)
@@ -156,3 +156,15 @@ def test_allowed_actions_see_only_what_belongs_to_the_actor(world):
         assert [a.id for a in list_attempts(session=session, actor=world.eve)] == [tom_attempt.id]
         assert list_attempts(session=session, actor=world.ed) == []
         assert len(audit.entries(session=session, actor=world.ada)) > 0
+
+
+def test_a_permission_refusal_names_roles_in_the_language(world):
+    with world.database.reading() as session, pytest.raises(PermissionDenied) as caught:
+        require_role(session=session, actor=world.tom, allowed=TEACHING_ROLES,
+                     action="create_quizzes")
+    assert str(caught.value) == ("trainee 'tom' may not create quizzes; only an admin or "
+                                 "educator may")
+    assert caught.value.message("ja") == ("研修医のアカウント 'tom' にはクイズの作成の権限があり"
+                                          "ません。この操作ができるのは管理者または指導医のみです")
+    assert caught.value.message("id") == ("peserta didik 'tom' tidak berwenang membuat kuis; "
+                                          "hanya admin atau pendidik yang berwenang")
