@@ -43,11 +43,14 @@ def _wait_or_show_threads(runner, timeout: float = 3) -> None:
 local_script_runner.require_widgets_deltas = _wait_or_show_threads
 
 
-def app_as(actor=None) -> AppTest:
-    """The whole app (entry point and navigation), signed in as `actor` when given."""
+def app_as(actor=None, *, language: str | None = None) -> AppTest:
+    """The whole app (entry point and navigation), signed in as `actor` and in `language`
+    when given."""
     app = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     if actor is not None:
         app.session_state["actor"] = actor
+    if language is not None:
+        app.session_state["language"] = language
     return app
 
 

@@ -129,9 +129,7 @@ def test_studio_labels_missing_models_and_degrades_the_phantom(runtime, accounts
 
 
 def test_studio_names_and_describes_the_faults_in_the_chosen_language(runtime, accounts):
-    app = app_as(accounts["trainee"])
-    app.session_state["language"] = "id"
-    app.switch_page("app_pages/studio.py").run()
+    app = app_as(accounts["trainee"], language="id").switch_page("app_pages/studio.py").run()
     assert not app.exception
     assert [slider.label for slider in app.slider] == [
         "Buram Gaussian", "Rambut", "Kompresi JPEG"]

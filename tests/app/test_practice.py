@@ -110,8 +110,7 @@ def test_feedback_follows_the_language_chosen(runtime, accounts):
     practice.record_answer(runtime=runtime, actor=trainee, attempt_id=attempt_id,
                            item_id=case.item_id, diagnosis=case.options[0],
                            management="monitor", confidence=50, time_ms=1000)
-    app = app_as(trainee)
-    app.session_state["language"] = "ja"
+    app = app_as(trainee, language="ja")
     app.session_state["attempt_id"] = attempt_id
     app.session_state["feedback_item"] = case.item_id
     app.switch_page("app_pages/practice.py").run()

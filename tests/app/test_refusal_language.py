@@ -18,9 +18,7 @@ JAPANESE = json.loads((REPOSITORY / "app" / "locales" / "ja.json").read_text(enc
 
 
 def in_japanese(actor, page: str):
-    app = app_as(actor)
-    app.session_state["language"] = "ja"
-    return app.switch_page(page).run()
+    return app_as(actor, language="ja").switch_page(page).run()
 
 
 def submit(app, field_key: str, value: str, button_key: str) -> None:
