@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.phantom.criteria import COLOUR_RGB
-from engine.phantom.fields import blur, composite, fractal_noise, spots
+from engine.phantom.fields import blur, composite, fractal_noise, smoothstep, spots
 from engine.phantom.lesion import Scene
 
 RGB = {name: np.array(value, np.float32) for name, value in COLOUR_RGB.items()}
@@ -35,6 +35,19 @@ def _cloudy(scene: Scene, amount: float, scale_mm: float = 0.3) -> np.ndarray:
     """An opacity factor around 1 that varies like clouds, so an area is never one solid fill."""
     noise = fractal_noise(scene.rng, scene.shape, scale_mm * scene.outline.px_per_mm)
     return 1.0 + amount * noise
+
+
+def _whitish(scene: Scene, paleness: float) -> np.ndarray:
+    """Dermoscopic white: the skin's own colour turned paler and greyer (`paleness` of the way
+    to paper white), as a scar or keratin looks under a dermoscope; never a painted white."""
+    greyed = scene.skin * 0.4 + scene.skin.mean() * 0.6
+    return greyed + (RGB["white"] - greyed) * paleness
+
+
+def _within_pigment(scene: Scene, region: np.ndarray) -> np.ndarray:
+    """A pale area kept off the rim: there it would merge with the skin and read as a bay in
+    the outline, not as white inside the lesion."""
+    return region * smoothstep(0.9, 0.6, scene.outline.rho)
 
 
 def _hazy(scene: Scene, region: np.ndarray, width: float = HAZE) -> np.ndarray:
@@ -69,13 +82,14 @@ def regression_structures(image: np.ndarray, scene: Scene) -> None:
     """Whitish, faintly blue-grey scar-like haze, with blue-grey peppering (fine granules)
     mostly around it."""
     outline, rng = scene.outline, scene.rng
-    region = outline.region(rng, share=rng.uniform(0.18, 0.28), scale_mm=1.0,
-                            bias=_eccentric_bias(scene, 0.6), softness=0.7)
-    scar = RGB["white"] * 0.93 + RGB["blue-grey"] * 0.07
+    region = _within_pigment(scene, outline.region(
+        rng, share=rng.uniform(0.2, 0.3), scale_mm=1.0, bias=_eccentric_bias(scene, 0.6),
+        softness=0.45))
+    scar = _whitish(scene, rng.uniform(0.85, 1.0)) * 0.93 + RGB["blue-grey"] * 0.07
     composite(image, RGB["blue-grey"] * 0.4 + scar * 0.6,
               _hazy(scene, region, 0.2) * 0.35)  # the scar's halo
     composite(image, _textured(scene, scar, 0.03),
-              np.clip(_hazy(scene, region, 0.05) * 0.97 * _cloudy(scene, 0.05), 0, 1))
+              np.clip(_hazy(scene, region, 0.07) * 1.15 * _cloudy(scene, 0.12), 0, 1))
     peppered = outline.region(rng, share=0.2, scale_mm=0.9, softness=0.25)
     count = int(np.clip(rng.poisson(4 * outline.radius_mm**2), 20, 200))
     points = outline.random_points(rng, count, rho_high=0.95)
@@ -91,21 +105,22 @@ def central_white_patch(image: np.ndarray, scene: Scene) -> None:
     """The scar-like, hazy white centre of a dermatofibroma."""
     outline = scene.outline
     bias = -2.5 * np.clip(outline.rho, 0, 1.5)
-    region = outline.region(scene.rng, share=scene.rng.uniform(0.18, 0.26), scale_mm=1.0,
-                            bias=bias, softness=0.9)
-    scar = RGB["white"] * 0.97 + RGB["blue-grey"] * 0.03
+    region = outline.region(scene.rng, share=scene.rng.uniform(0.22, 0.3), scale_mm=1.0,
+                            bias=bias, softness=0.6)
+    scar = _whitish(scene, scene.rng.uniform(0.8, 1.0)) * 0.97 + RGB["blue-grey"] * 0.03
     composite(image, scar, _hazy(scene, region, 0.25) * 0.35)  # the scar's halo
     composite(image, _textured(scene, scar, 0.03),
-              np.clip(_hazy(scene, region, 0.06) * 0.97 * _cloudy(scene, 0.05), 0, 1))
+              np.clip(_hazy(scene, region, 0.1) * 1.1 * _cloudy(scene, 0.2, 0.5), 0, 1))
 
 
 def scale(image: np.ndarray, scene: Scene) -> None:
     """White-yellow keratin flakes on the surface, thin at their edges."""
     region = scene.outline.region(scene.rng, share=scene.rng.uniform(0.15, 0.25), scale_mm=0.7,
                                   softness=0.5)
-    flake = RGB["white"] * np.array((1.0, 0.99, 0.95), np.float32)
+    flake = _whitish(scene, scene.rng.uniform(0.85, 1.0)) * np.array((1.0, 0.99, 0.95),
+                                                                       np.float32)
     composite(image, _textured(scene, flake, 0.05),
-              np.clip(_hazy(scene, region, 0.04) * 0.95 * _cloudy(scene, 0.1, 0.2), 0, 1))
+              np.clip(_hazy(scene, region, 0.05) * 1.15 * _cloudy(scene, 0.2, 0.2), 0, 1))
 
 
 def ulceration(image: np.ndarray, scene: Scene) -> None:
@@ -124,4 +139,5 @@ def colour_patches(image: np.ndarray, scene: Scene, colours: tuple[str, ...]) ->
         region = scene.outline.region(scene.rng, share=share, scale_mm=1.2,
                                       bias=_eccentric_bias(scene, 0.4), softness=0.3)
         opacity = 0.7 if name == "red" else 0.85
-        composite(image, _textured(scene, RGB[name], 0.05), _hazy(scene, region) * opacity)
+        colour = _whitish(scene, 0.9) if name == "white" else RGB[name]
+        composite(image, _textured(scene, colour, 0.05), _hazy(scene, region) * opacity)

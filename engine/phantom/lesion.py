@@ -214,7 +214,10 @@ def _mottle(body: np.ndarray, outline: Outline, rng: np.random.Generator) -> Non
     shape = body.shape[:2]
     density = fractal_noise(rng, shape, 0.4 * outline.radius_mm * outline.px_per_mm, octaves=5)
     hue = fractal_noise(rng, shape, 0.5 * outline.radius_mm * outline.px_per_mm, octaves=2)
-    body *= (1.0 + 0.09 * density)[..., None]
+    # Pigment lies in granules and nests a few tenths of a millimetre across: a fine grain
+    # on top of the clouds, as real lesions show at every magnification.
+    granules = fractal_noise(rng, shape, max(1.0, 0.12 * outline.px_per_mm), octaves=2)
+    body *= (1.0 + 0.09 * density + 0.05 * granules)[..., None]
     body += hue[..., None] * np.array((0.012, -0.008, -0.012), np.float32)
 
 

@@ -57,8 +57,9 @@ def render_skin(
         image *= (1.0 - 0.04 * _parallel_ridges(size, px_per_mm, rng))[..., None]
     else:
         furrows = mesh_lines(rng, shape, 1.2 * px_per_mm, 0.15)
-        image *= (1.0 - rng.uniform(0.015, 0.04) * furrows)[..., None]
+        image *= (1.0 - rng.uniform(0.02, 0.05) * furrows)[..., None]
         _follicles(image, px_per_mm=px_per_mm, rng=rng)
+        _flecks(image, px_per_mm=px_per_mm, rng=rng)
     # Sun damage: mottled light-brown patches that grow with age.
     years = age if age is not None else 45
     damage = float(np.clip((years - 30) / 50, 0.0, 1.0)) * rng.uniform(0.2, 1.0)
@@ -82,6 +83,16 @@ def _follicles(image: np.ndarray, *, px_per_mm: float, rng: np.random.Generator)
     radii = np.maximum(rng.uniform(0.05, 0.1, count) * px_per_mm, 0.6)
     coverage = np.clip(spots((size, size), centres, radii, softness_px=0.6), 0, 1)
     composite(image, np.minimum(image.mean(axis=(0, 1)) * 1.12, 1.0), coverage * 0.35)
+
+
+def _flecks(image: np.ndarray, *, px_per_mm: float, rng: np.random.Generator) -> None:
+    """Pale flecks of the horny layer, a tenth to a quarter of a millimetre across, that catch
+    the light through the gel: real skin is finely speckled, never a smooth tint."""
+    shape = image.shape[:2]
+    pale = np.clip(fractal_noise(rng, shape, max(1.0, 0.25 * px_per_mm), octaves=3) - 0.6,
+                   0, None)
+    composite(image, np.minimum(image.mean(axis=(0, 1)) * 1.25, 1.0),
+              np.clip(pale * rng.uniform(0.1, 0.25), 0, 0.4))
 
 
 def _parallel_ridges(size: int, px_per_mm: float, rng: np.random.Generator) -> np.ndarray:

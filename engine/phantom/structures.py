@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.phantom.criteria import COLOUR_RGB
-from engine.phantom.fields import blur, composite, polylines, spots
+from engine.phantom.fields import blur, composite, fractal_noise, polylines, spots
 from engine.phantom.lesion import Scene
 
 DARK_BROWN = np.array(COLOUR_RGB["dark brown"], np.float32)
@@ -22,7 +22,7 @@ def _sizes_px(scene: Scene, mean_mm: float, spread: float, count: int) -> np.nda
 
 def _faded(scene: Scene, count: int) -> np.ndarray:
     """Per-dot strength: real dots and globules range from crisp to barely there."""
-    return scene.rng.uniform(0.6, 1.0, count)
+    return scene.rng.uniform(0.4, 1.0, count)
 
 
 def _area_count(scene: Scene, per_mm2: float, low: int, high: int) -> int:
@@ -146,7 +146,9 @@ def ovoid_nests(image: np.ndarray, scene: Scene) -> None:
     points = scene.outline.random_points(scene.rng, count, rho_high=0.75)
     lengths = scene.rng.uniform(0.5, 1.1, count) * min(1.0, scene.outline.radius_mm / 3)
     coverage = _ovals(scene, points, np.maximum(lengths, 0.35))
-    composite(image, NEST_BLUE, np.clip(blur(coverage, 0.6), 0, 1) * 0.85)
+    # Pigment nests deep in the dermis: clouded and fading at their edges, never solid.
+    clouds = 1.0 + 0.2 * fractal_noise(scene.rng, scene.shape, 0.25 * scene.outline.px_per_mm)
+    composite(image, NEST_BLUE, np.clip(blur(coverage, 1.0) * 0.9 * clouds, 0, 1))
 
 
 def leaf_like_areas(image: np.ndarray, scene: Scene) -> None:

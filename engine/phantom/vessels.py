@@ -110,5 +110,5 @@ def red_purple_lacunae(image: np.ndarray, scene: Scene) -> None:
     shades = rng.integers(0, len(LACUNA_REDS), count)
     for shade in range(len(LACUNA_REDS)):
         chosen = shades == shade
-        coverage = spots(scene.shape, pixels[chosen], radii[chosen], softness_px=0.8)
-        composite(image, LACUNA_REDS[shade], np.clip(coverage, 0, 1) * outline.alpha * 0.8)
+        coverage = spots(scene.shape, pixels[chosen], radii[chosen], softness_px=1.2)
+        composite(image, LACUNA_REDS[shade], np.clip(coverage, 0, 1) * outline.alpha * 0.65)

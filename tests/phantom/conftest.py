@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from engine.phantom import render
-from engine.phantom.measure import lesion_mask
+from engine.phantom.measure import lesion_mask, skin_reference
 from engine.profiles import ProfileSampler
 from engine.vocabulary import DIAGNOSES
 
@@ -25,12 +25,16 @@ def colour_classes(image: np.ndarray) -> dict[str, np.ndarray]:
     Red needs blue at least level with green (pink-red to purple): since version 2.0 browns
     are redder, as under a dermoscope, and where they thin into pink skin at the rim they
     reach r - g > 0.18 while blue stays below green; the former bound (b > g - 0.05) read
-    that rim as red."""
+    that rim as red.
+
+    White is relative, as a dermatologist sees it: paler than the skin around the lesion and
+    nearly grey (since version 2.2; it was a mean RGB above 0.78, which only paper white
+    reached)."""
     smooth = cv2.medianBlur(image, 3).astype(np.float32) / 255
     r, g, b = smooth[..., 0], smooth[..., 1], smooth[..., 2]
     lightness = smooth.mean(-1)
     spread = smooth.max(-1) - smooth.min(-1)
-    white = (lightness > 0.78) & (spread < 0.14)
+    white = (lightness > skin_reference(smooth).mean(-1) + 0.05) & (spread < 0.13)
     black = ~white & (lightness < 0.17)
     blue = ~white & ~black & (b > r + 0.03)
     red = ~white & ~black & ~blue & (b > g - 0.02) & (r > g + 0.18)
