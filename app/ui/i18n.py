@@ -12,11 +12,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from engine.i18n import text
+from engine.i18n import LANGUAGES, text
 from engine.refusals import Refusal
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
-LANGUAGES = {"en": "English", "ja": "日本語", "id": "Bahasa Indonesia"}
 DEFAULT_LANGUAGE = "en"
 
 
@@ -48,7 +47,9 @@ def refusal_text(error: ValueError) -> str:
 
 
 def language_picker() -> None:
-    """The language switch; kept in session state so every page follows it."""
+    """The language switch; kept in session state so every page follows it. Each language is
+    named in its own words (the engine's locale files hold the names)."""
     st.selectbox(
-        t("language"), list(LANGUAGES), format_func=LANGUAGES.get, key="language",
+        t("language"), LANGUAGES, format_func=lambda code: text("language.name", code),
+        key="language",
     )
