@@ -105,19 +105,20 @@ def apply_field(image: np.ndarray, *, circular: bool, rng: np.random.Generator) 
 
 
 def colour_cast(image: np.ndarray, *, rng: np.random.Generator) -> None:
-    """The camera's white balance in place: from bluish grey to warm red-peach.
+    """The camera's white balance in place: a colour temperature (bluish grey to warm peach)
+    and a tint (greenish to magenta-red).
 
     HAM10000's cameras differ: skin a* runs from 9 to 30 and b* from -5 to 12 (10th to 90th
-    percentile of the 70 sample images); the cast is skewed towards red as theirs is. It is
-    the same for every diagnosis, so it teaches nothing about the lesion.
+    percentile of the 70 sample images); the tint is skewed towards red as theirs is. The cast
+    is drawn the same way for every diagnosis, so it teaches nothing about the lesion.
     """
-    magenta = rng.normal(0.1, 1.0)
-    magenta = magenta * 1.8 if magenta > 0 else magenta
-    warmth = rng.normal(0.0, 1.0)
-    # Redder light is warmer too (peach rather than magenta skin), as in the real images.
-    blue = 1.05 - 0.05 * warmth - 0.03 * max(magenta, 0.0)
-    gains = np.array((1 + 0.05 * magenta, 1 - 0.03 * magenta, blue), np.float32)
-    image *= gains
+    tint = rng.normal(0.1, 1.0)
+    tint = tint * 1.8 if tint > 0 else tint
+    # Red light is warm light: a magenta tint under a cool temperature gives lavender skin,
+    # which real images do not show.
+    temperature = rng.normal(-0.6, 1.0) + 0.5 * max(tint, 0.0)
+    image *= np.array((1 + 0.04 * temperature + 0.025 * tint, 1 - 0.04 * tint,
+                       1 - 0.06 * temperature), np.float32)
 
 
 def finish(image: np.ndarray, *, rng: np.random.Generator) -> np.ndarray:
