@@ -9,14 +9,21 @@ from engine.phantom.fields import composite, mesh_lines, smooth_noise, smoothste
 from engine.phantom.lesion import Scene
 
 
+def _granular(lines: np.ndarray, scene: Scene) -> np.ndarray:
+    """Lines made of pigment granules: beaded, thicker and thinner, broken here and there,
+    as melanin along the rete ridges looks, rather than a smooth drawn stroke."""
+    grain = smooth_noise(scene.rng, scene.shape, max(1.0, 0.06 * scene.outline.px_per_mm))
+    return lines * np.clip(0.55 + 0.45 * grain, 0.0, 1.0)
+
+
 def regular_network(image: np.ndarray, scene: Scene) -> None:
     """Thin, evenly meshed brown lines that fade out towards the periphery."""
     outline, rng = scene.outline, scene.rng
     cell = rng.uniform(0.28, 0.4) * outline.px_per_mm
-    lines = mesh_lines(rng, scene.shape, cell, rng.uniform(0.28, 0.38))
+    lines = _granular(mesh_lines(rng, scene.shape, cell, rng.uniform(0.3, 0.42)), scene)
     fade = smoothstep(1.05, 0.55, outline.rho) if scene.criteria.dx != "df" else (
         smoothstep(1.05, 0.7, outline.rho) * smoothstep(0.3, 0.65, outline.rho))
-    composite(image, scene.darker(0.5), lines * fade * outline.alpha * 0.5)
+    composite(image, scene.darker(0.55), np.clip(lines * fade * outline.alpha * 0.6, 0, 1))
 
 
 def atypical_network(image: np.ndarray, scene: Scene) -> None:
@@ -24,9 +31,9 @@ def atypical_network(image: np.ndarray, scene: Scene) -> None:
     outline, rng = scene.outline, scene.rng
     cell = rng.uniform(0.35, 0.55) * outline.px_per_mm
     width = np.clip(0.45 + 0.18 * smooth_noise(rng, scene.shape, cell * 4), 0.2, 0.8)
-    lines = mesh_lines(rng, scene.shape, cell, 1.0) ** (1.0 / width)
+    lines = _granular(mesh_lines(rng, scene.shape, cell, 1.0) ** (1.0 / width), scene)
     patches = outline.region(rng, share=rng.uniform(0.45, 0.75), scale_mm=1.2, softness=0.15)
-    composite(image, scene.darker(0.7), np.clip(lines * patches * 0.65, 0, 1))
+    composite(image, scene.darker(0.7), np.clip(lines * patches * 0.7, 0, 1))
 
 
 def pseudo_network(image: np.ndarray, scene: Scene) -> None:
