@@ -13,7 +13,7 @@ def _granular(lines: np.ndarray, scene: Scene) -> np.ndarray:
     """Lines made of pigment granules: beaded, thicker and thinner, broken here and there,
     as melanin along the rete ridges looks, rather than a smooth drawn stroke."""
     grain = smooth_noise(scene.rng, scene.shape, max(1.0, 0.06 * scene.outline.px_per_mm))
-    return lines * np.clip(0.55 + 0.45 * grain, 0.0, 1.0)
+    return lines * np.clip(0.75 + 0.4 * grain, 0.0, 1.0)
 
 
 def regular_network(image: np.ndarray, scene: Scene) -> None:
