@@ -104,23 +104,6 @@ def apply_field(image: np.ndarray, *, circular: bool, rng: np.random.Generator) 
         image *= (1.0 - strength * np.clip(radius - 0.6, 0, None) ** 2)[..., None]
 
 
-def colour_cast(image: np.ndarray, *, rng: np.random.Generator) -> None:
-    """The camera's white balance in place: a colour temperature (bluish grey to warm peach)
-    and a tint (greenish to magenta-red).
-
-    HAM10000's cameras differ: skin a* runs from 9 to 30 and b* from -5 to 12 (10th to 90th
-    percentile of the 70 sample images); the tint is skewed towards red as theirs is. The cast
-    is drawn the same way for every diagnosis, so it teaches nothing about the lesion.
-    """
-    tint = rng.normal(0.1, 1.0)
-    tint = tint * 1.8 if tint > 0 else tint
-    # Red light is warm light: a magenta tint under a cool temperature gives lavender skin,
-    # which real images do not show.
-    temperature = rng.normal(-0.6, 1.0) + 0.5 * max(tint, 0.0)
-    image *= np.array((1 + 0.04 * temperature + 0.025 * tint, 1 - 0.04 * tint,
-                       1 - 0.06 * temperature), np.float32)
-
-
 def finish(image: np.ndarray, *, rng: np.random.Generator) -> np.ndarray:
     """Defocus, uneven light, white balance, sensor noise; returns uint8 RGB.
 

@@ -77,8 +77,7 @@ def render(
     """A (size, size, 3) uint8 RGB phantom of `profile` and the criteria drawn in it.
 
     The same profile, size and seed always give the same image. `artefacts=False` leaves out
-    hair, bubbles, glare, ruler, the field edge and the camera's colour cast (the lesion
-    itself is unchanged).
+    hair, bubbles, glare, ruler and the field edge (the lesion itself is unchanged).
     """
     if not isinstance(profile, PatientProfile):
         raise ValueError(f"profile must be a PatientProfile, got {type(profile).__name__}")
@@ -141,7 +140,6 @@ def _paint_artefacts(image: np.ndarray, *, profile: PatientProfile, grid: Grid,
     if "ruler" in chosen:
         optics.draw_ruler(image, px_per_mm=grid.px_per_mm, rng=rng)
         drawn.append("ruler")
-    optics.colour_cast(image, rng=rng)
     circular = "circular field" in chosen
     optics.apply_field(image, circular=circular, rng=rng)
     drawn.append("circular field" if circular else "vignette")
