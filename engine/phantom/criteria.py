@@ -22,8 +22,8 @@ from engine.vocabulary import ACRAL_SITES, FACIAL_SITES
 COLOUR_RGB: dict[str, tuple[float, float, float]] = {
     "white": (0.93, 0.91, 0.91),
     "red": (0.76, 0.34, 0.43),
-    "light brown": (0.66, 0.42, 0.33),
-    "dark brown": (0.38, 0.22, 0.18),
+    "light brown": (0.68, 0.40, 0.34),
+    "dark brown": (0.40, 0.22, 0.18),
     "blue-grey": (0.46, 0.50, 0.57),
     "black": (0.16, 0.12, 0.13),
 }

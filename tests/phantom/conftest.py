@@ -22,22 +22,25 @@ def feret_diameter_px(mask: np.ndarray) -> float:
 def colour_classes(image: np.ndarray) -> dict[str, np.ndarray]:
     """Masks of the six dermoscopic colours by simple rules on hue and lightness.
 
-    Red needs blue at least level with green (pink-red to purple): since version 2.0 browns
-    are redder, as under a dermoscope, and where they thin into pink skin at the rim they
-    reach r - g > 0.18 while blue stays below green; the former bound (b > g - 0.05) read
-    that rim as red.
+    Red is told from brown by its CIELAB hue, as the eye does: red, pink and purple lie below
+    22 degrees (red 10, the pink body of a basal cell carcinoma 6, lacunae below 0), browns
+    above 30, and red needs a* above 22 so that pink skin is not red (since version 2.2;
+    before, an RGB rule read the rim of red-brown pigment thinning into pink skin as red, which
+    kept the browns orange).
 
     White is relative, as a dermatologist sees it: paler than the skin around the lesion and
     nearly grey (since version 2.2; it was a mean RGB above 0.78, which only paper white
     reached)."""
     smooth = cv2.medianBlur(image, 3).astype(np.float32) / 255
     r, g, b = smooth[..., 0], smooth[..., 1], smooth[..., 2]
+    lab = cv2.cvtColor(smooth, cv2.COLOR_RGB2LAB)
+    hue = np.degrees(np.arctan2(lab[..., 2], lab[..., 1]))
     lightness = smooth.mean(-1)
     spread = smooth.max(-1) - smooth.min(-1)
     white = (lightness > skin_reference(smooth).mean(-1) + 0.05) & (spread < 0.13)
     black = ~white & (lightness < 0.17)
     blue = ~white & ~black & (b > r + 0.03)
-    red = ~white & ~black & ~blue & (b > g - 0.02) & (r > g + 0.18)
+    red = ~white & ~black & ~blue & (lab[..., 1] > 22) & (hue > -60) & (hue < 22)
     brown = ~white & ~black & ~blue & ~red & (r > g) & (g > b)
     return {"white": white, "black": black, "blue-grey": blue, "red": red,
             "dark brown": brown & (lightness < 0.36), "light brown": brown & (lightness >= 0.36)}
