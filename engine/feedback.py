@@ -45,7 +45,6 @@ class TeachingPoints:
         return data
 
 
-@cache
 def teaching_points(dx: str, *, language: str = "en") -> TeachingPoints:
     """The teaching points of a diagnosis in a language, read and checked once per process.
 
@@ -53,6 +52,12 @@ def teaching_points(dx: str, *, language: str = "en") -> TeachingPoints:
     shape (the same lists with as many entries, the same look-alikes), so no cue or pitfall is
     lost in one language.
     """
+    return _teaching_points(dx, language)
+
+
+@cache
+def _teaching_points(dx: str, language: str) -> TeachingPoints:
+    """Cached under (dx, language) alone, however the caller spelled the arguments."""
     if dx not in DIAGNOSES:
         raise ValueError(f"unknown diagnosis {dx!r}; expected one of {', '.join(DIAGNOSES)}")
     checked_language(language)
@@ -78,7 +83,7 @@ def teaching_points(dx: str, *, language: str = "en") -> TeachingPoints:
         data[name] = tuple(data[name])
     points = TeachingPoints(**data)
     if language != "en":
-        _check_translation(points, teaching_points(dx), path)
+        _check_translation(points, _teaching_points(dx, "en"), path)
     return points
 
 
