@@ -44,6 +44,15 @@ def _whitish(scene: Scene, paleness: float) -> np.ndarray:
     return greyed + (RGB["white"] - greyed) * paleness
 
 
+def _pale_core(image: np.ndarray, scene: Scene, region: np.ndarray, colour: np.ndarray, *,
+               texture: float, haze: float, gain: float, cloudiness: float,
+               cloud_mm: float = 0.3) -> None:
+    """Paint a pale area's body: solid where the region is, cloudy and fading at its edge."""
+    textured = _textured(scene, colour, texture)
+    opacity = _hazy(scene, region, haze) * gain * _cloudy(scene, cloudiness, cloud_mm)
+    composite(image, textured, np.clip(opacity, 0, 1))
+
+
 def _within_pigment(scene: Scene, region: np.ndarray) -> np.ndarray:
     """A pale area kept off the rim: there it would merge with the skin and read as a bay in
     the outline, not as white inside the lesion."""
@@ -88,8 +97,7 @@ def regression_structures(image: np.ndarray, scene: Scene) -> None:
     scar = _whitish(scene, rng.uniform(0.85, 1.0)) * 0.93 + RGB["blue-grey"] * 0.07
     composite(image, RGB["blue-grey"] * 0.4 + scar * 0.6,
               _hazy(scene, region, 0.2) * 0.35)  # the scar's halo
-    composite(image, _textured(scene, scar, 0.03),
-              np.clip(_hazy(scene, region, 0.07) * 1.15 * _cloudy(scene, 0.12), 0, 1))
+    _pale_core(image, scene, region, scar, texture=0.03, haze=0.07, gain=1.15, cloudiness=0.12)
     peppered = outline.region(rng, share=0.2, scale_mm=0.9, softness=0.25)
     count = int(np.clip(rng.poisson(4 * outline.radius_mm**2), 20, 200))
     points = outline.random_points(rng, count, rho_high=0.95)
@@ -109,8 +117,8 @@ def central_white_patch(image: np.ndarray, scene: Scene) -> None:
                             bias=bias, softness=0.6)
     scar = _whitish(scene, scene.rng.uniform(0.8, 1.0)) * 0.97 + RGB["blue-grey"] * 0.03
     composite(image, scar, _hazy(scene, region, 0.25) * 0.35)  # the scar's halo
-    composite(image, _textured(scene, scar, 0.03),
-              np.clip(_hazy(scene, region, 0.1) * 1.1 * _cloudy(scene, 0.2, 0.5), 0, 1))
+    _pale_core(image, scene, region, scar, texture=0.03, haze=0.1, gain=1.1, cloudiness=0.2,
+               cloud_mm=0.5)
 
 
 def scale(image: np.ndarray, scene: Scene) -> None:
@@ -119,8 +127,8 @@ def scale(image: np.ndarray, scene: Scene) -> None:
                                   softness=0.5)
     flake = _whitish(scene, scene.rng.uniform(0.85, 1.0)) * np.array((1.0, 0.99, 0.95),
                                                                        np.float32)
-    composite(image, _textured(scene, flake, 0.05),
-              np.clip(_hazy(scene, region, 0.05) * 1.15 * _cloudy(scene, 0.2, 0.2), 0, 1))
+    _pale_core(image, scene, region, flake, texture=0.05, haze=0.05, gain=1.15, cloudiness=0.2,
+               cloud_mm=0.2)
 
 
 def ulceration(image: np.ndarray, scene: Scene) -> None:
