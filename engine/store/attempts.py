@@ -86,7 +86,7 @@ def submit_answer(
     closes_at = session.scalar(select(Quiz.closes_at).where(Quiz.id == attempt.quiz_id))
     if closes_at is not None and utc_now() >= closes_at:
         raise QuizNotOpen("refusal.attempt.quiz_closed", attempt_id=attempt_id,
-                      time=f"{closes_at:%Y-%m-%d %H:%M}")
+                          time=f"{closes_at:%Y-%m-%d %H:%M}")
     item = session.get(Item, item_id)
     if item is None or item.quiz_id != attempt.quiz_id:
         raise ValueError(f"item {item_id} is not part of the quiz of attempt {attempt_id}")

@@ -187,10 +187,10 @@ def takeable_quiz(*, session: Session, actor: Actor, quiz_id: int) -> Quiz:
     now = utc_now()
     if quiz.opens_at and now < quiz.opens_at:
         raise QuizNotOpen("refusal.quiz.not_open", title=repr(quiz.title),
-                      time=f"{quiz.opens_at:%Y-%m-%d %H:%M}")
+                          time=f"{quiz.opens_at:%Y-%m-%d %H:%M}")
     if quiz.closes_at and now >= quiz.closes_at:
         raise QuizNotOpen("refusal.quiz.closed", title=repr(quiz.title),
-                      time=f"{quiz.closes_at:%Y-%m-%d %H:%M}")
+                          time=f"{quiz.closes_at:%Y-%m-%d %H:%M}")
     return quiz
 
 
