@@ -23,6 +23,12 @@ _BODY_OPACITY = {"akiec": (0.35, 0.55), "bcc": (0.35, 0.55), "vasc": (0.8, 0.95)
 # How far a pigmented lesion listed as red turns pink at its rim (dermatofibromas most).
 _RED_TINT = {"df": 0.5}
 DEEP_RED = np.array((0.58, 0.14, 0.22), np.float32)
+# CIELAB shift (L*, a*, b*) of the body per diagnosis. One palette serves every class, but real
+# lesions differ in hue (medians of the HAM10000 sample, bench/phantom_stats.py): seborrhoeic
+# keratoses are a greyer tan, dermatofibromas a redder pink-brown, actinic keratoses a yellower
+# pink, basal cell carcinomas paler, vascular lesions bluer.
+_PIGMENT_SHIFT = {"bkl": (0.0, -8.0, 0.0), "df": (0.0, 6.0, 3.0), "akiec": (0.0, -4.0, 6.0),
+                  "bcc": (8.0, -3.0, 0.0), "vasc": (0.0, 0.0, -10.0)}
 _THETA = np.linspace(-np.pi, np.pi, ANGLES, endpoint=False, dtype=np.float32)
 
 
@@ -120,12 +126,13 @@ def build_outline(*, criteria: Criteria, grid: Grid, rng: np.random.Generator) -
     rho = r / radius_table[index]
     softness = _softness_table(criteria, rng)[index]
     # A raggedness of the edge at every scale that grows with the border's irregularity, and
-    # a mottle across the fading band: pigment thins out in patches, not as a smooth ramp.
+    # a mottle across the fading band: pigment thins out in patches about half a millimetre
+    # across, not as a smooth ramp (finer patches read as a spray-painted fringe).
     radius_px = criteria.diameter_mm / 2 * grid.px_per_mm
     ragged = fractal_noise(rng, rho.shape, 0.3 * radius_px, octaves=4) * (
         0.03 + 0.08 * criteria.border_irregularity)
     alpha = smoothstep(1.0 + softness / 2, 1.0 - softness / 2, rho + ragged)
-    mottle = fractal_noise(rng, rho.shape, max(2.0, 0.25 * grid.px_per_mm), octaves=2)
+    mottle = fractal_noise(rng, rho.shape, max(2.5, 0.5 * grid.px_per_mm), octaves=3)
     alpha = np.clip(alpha * (1.0 + 0.6 * mottle * (1.0 - alpha)), 0.0, 1.0)
     centre_px = grid.to_pixels(np.float32(criteria.centre_mm[0]), np.float32(criteria.centre_mm[1]))
     return Outline(u=u, v=v, rho=rho.astype(np.float32), theta=theta, alpha=alpha,
@@ -192,7 +199,8 @@ def paint_body(
     if pink:
         ramp = ["red"]
     density = _density(outline, criteria, rng)
-    body = _ramp_colour(density, outline, ramp, rng)
+    body = _shift_lab(_ramp_colour(density, outline, ramp, rng),
+                      _PIGMENT_SHIFT.get(criteria.dx, (0.0, 0.0, 0.0)))
     if not pink and "red" in criteria.colours:  # erythema through the pigment, at the rim
         tint = _RED_TINT.get(criteria.dx, 0.25) * smoothstep(0.1, 0.9, outline.rho)
         composite(body, COLOUR_RGB["red"], tint)
@@ -205,6 +213,13 @@ def paint_body(
         rng.uniform(0.15, 0.4) + 0.15 * np.clip(grain + 0.5, 0, 2))
     composite(image, body, outline.alpha * rng.uniform(low, high) * periphery)
     return body
+
+
+def _shift_lab(colours: np.ndarray, shift: tuple[float, float, float]) -> np.ndarray:
+    """RGB colours in [0, 1] moved by (L*, a*, b*) in CIELAB."""
+    lab = cv2.cvtColor(np.clip(colours, 0.0, 1.0), cv2.COLOR_RGB2LAB)
+    lab += np.asarray(shift, np.float32)
+    return np.clip(cv2.cvtColor(lab, cv2.COLOR_LAB2RGB), 0.0, 1.0)
 
 
 def _mottle(body: np.ndarray, outline: Outline, rng: np.random.Generator) -> None:
