@@ -9,10 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 LESIONLAB=.venv/bin/lesionlab
-N=${N:-12000}
+N=${N:-20000}
 GAN_STEPS=${GAN_STEPS:-2000}
 DECONV_STEPS=${DECONV_STEPS:-1500}
-AUDITOR_EPOCHS=${AUDITOR_EPOCHS:-4}
+AUDITOR_EPOCHS=${AUDITOR_EPOCHS:-8}
 DATA=data/phantom-128
 mkdir -p data runs
 

@@ -1,7 +1,7 @@
 """Train the shipped auditor (models/auditor-128) on phantom images rendered in memory, then
 score it on real labelled images given with --check (e.g. the HAM10000 test fixtures).
 
-    .venv/bin/python scripts/train_auditor.py --n 12000 --out models/auditor-128 \
+    .venv/bin/python scripts/train_auditor.py --n 20000 --out models/auditor-128 \
         --check tests/fixtures/ham10000:ham10000
 
 Interrupted runs resume from the last finished epoch when started again with the same --out.
@@ -61,7 +61,7 @@ def score_on(auditor: Auditor, *, path: str, format: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=12000, help="phantom images to train on")
+    parser.add_argument("--n", type=int, default=20000, help="phantom images to train on")
     parser.add_argument("--out", type=Path, default=Path("models/auditor-128"))
     parser.add_argument("--epochs", type=int, default=AuditorConfig.epochs)
     parser.add_argument("--seed", type=int, default=0)
