@@ -15,10 +15,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import balanced_accuracy_score, recall_score
+
+from engine.datasets import BadInputError
+from engine.datasets.columns import read_csv
 
 LISTS = ("colours", "structures")
 NUMBERS = ("tds", "seven_point_score", "asymmetry_axes", "border_segments", "diameter_mm",
@@ -34,7 +36,8 @@ GROUPS = {
 def criteria_table(folder: Path) -> tuple[pd.DataFrame, pd.Series]:
     """One row per image: a 0/1 column per listed colour and structure, the numeric figures and
     one-hot profile categories."""
-    metadata = pd.read_csv(folder / "train-metadata.csv", low_memory=False)
+    metadata = read_csv(folder / "train-metadata.csv",
+                        required=("dx", *LISTS, *NUMBERS, *CATEGORIES))
     columns = {}
     for name in LISTS:
         listed = metadata[name].fillna("").str.split("; ").apply(set)
@@ -53,8 +56,11 @@ def main() -> None:
     parser.add_argument("--train", type=Path, required=True)
     parser.add_argument("--test", type=Path, required=True)
     arguments = parser.parse_args()
-    train_x, train_y = criteria_table(arguments.train)
-    test_x, test_y = criteria_table(arguments.test)
+    try:
+        train_x, train_y = criteria_table(arguments.train)
+        test_x, test_y = criteria_table(arguments.test)
+    except BadInputError as error:
+        raise SystemExit(str(error)) from None
     informative = [c for c in train_x if train_x[c].nunique() > 1]
     test_x = test_x.reindex(columns=informative, fill_value=0.0)
     classes = sorted(train_y.unique())
@@ -69,7 +75,7 @@ def main() -> None:
         predicted = model.fit(train_x[chosen], train_y).predict(test_x[chosen])
         recall = recall_score(test_y, predicted, labels=classes, average=None)
         print(f"{name:<40}{len(chosen):>8}{balanced_accuracy_score(test_y, predicted):>15.3f}"
-              f"            " + " ".join(f"{value:>5.2f}" for value in np.atleast_1d(recall)))
+              f"            " + " ".join(f"{value:>5.2f}" for value in recall))
 
 
 if __name__ == "__main__":
