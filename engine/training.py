@@ -51,6 +51,8 @@ class TrainConfig:
     double_conv_until: int = 32
     d_channel_base: int = 1536
     d_max_channels: int = 256
+    # A trained model folder whose sampling weights start the run (fine-tuning); "" = the seed.
+    init_from: str = ""
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -228,6 +230,33 @@ def grid_inputs(data: TrainingData, *, columns: int, noise_dim: int, seed: int):
             np.concatenate(conditions).astype(np.float32))
 
 
+def initial_weights(config: TrainConfig, data: TrainingData) -> tuple[list, dict]:
+    """The sampling weights of `config.init_from` and its provenance, checked to fit the run.
+
+    Fine-tuning keeps the meaning of the condition, so the data must be encoded with the
+    model's own encoder (`load_training_data(..., encoder=...)`); the architecture must match.
+    """
+    from engine.generator import LesionGenerator
+
+    generator = LesionGenerator.load(config.init_from)
+    if generator.kind != config.model:
+        raise ValueError(f"--init-from {config.init_from} is a {generator.kind} model; this run "
+                         f"trains a {config.model}")
+    expected = config.architecture(condition_dim=data.encoder.dim).to_json()
+    found = generator.config["architecture"]
+    changed = sorted(k for k in expected if expected[k] != found.get(k))
+    if changed:
+        raise ValueError(f"--init-from {config.init_from} has another architecture ("
+                         + ", ".join(f"{k}: {found.get(k)!r}, run {expected[k]!r}"
+                                     for k in changed) + ")")
+    if generator.encoder.to_json() != data.encoder.to_json():
+        raise ValueError(f"--init-from {config.init_from}: the training data are encoded with "
+                         "another condition encoder; load them with the model's encoder")
+    provenance = {"model_id": generator.model_id, "version": generator.version,
+                  "sampling_sha256": generator.config["sampling_sha256"]}
+    return generator.model.get_weights(), provenance
+
+
 def _check_resumable(saved: dict, config: TrainConfig, fingerprint: str, folder: Path) -> None:
     before = {k: v for k, v in saved["training"].items() if k not in RESUMABLE_CHANGES}
     now = {k: v for k, v in config.to_json().items() if k not in RESUMABLE_CHANGES}
@@ -262,6 +291,8 @@ def train(config: TrainConfig, data: TrainingData, out: str | Path, *, resume: b
                          "another --out folder")
     if saved is not None:
         _check_resumable(saved, config, fingerprint, out)
+    start_weights, init = (initial_weights(config, data) if config.init_from and saved is None
+                           else (None, None))
     keras.utils.set_random_seed(config.seed)
     previous_policy = keras.mixed_precision.global_policy()
     if config.mixed_precision:
@@ -275,6 +306,8 @@ def train(config: TrainConfig, data: TrainingData, out: str | Path, *, resume: b
             model.build_optimizers()
             if saved is not None:
                 model.load_weights(out / TRAIN_STATE_FILE)
+            elif start_weights is not None:
+                model.start_from(start_weights)
     finally:
         keras.mixed_precision.set_global_policy(previous_policy)
     start = model.training_step
@@ -288,6 +321,7 @@ def train(config: TrainConfig, data: TrainingData, out: str | Path, *, resume: b
         "class_names": list(data.class_names),
         "data": {"fingerprint": fingerprint, "source": data.source, "images": len(data.images),
                  "class_counts": data.class_counts()},
+        "init": init if saved is None else saved.get("init"),
     }
     started = time.perf_counter()
     remaining = config.steps - start

@@ -61,10 +61,12 @@ def square_resize(image: np.ndarray, *, size: int) -> np.ndarray:
 
 
 def load_training_data(path: str | Path, *, format: str, size: int,
-                       limit: int | None = None, progress: bool = True) -> TrainingData:
+                       limit: int | None = None, progress: bool = True,
+                       encoder: ConditionEncoder | None = None) -> TrainingData:
     """Decode the data set at `path` (any `engine.datasets` format) for training at `size`.
 
-    Bad images are skipped and counted; rows without a known diagnosis are left out.
+    Bad images are skipped and counted; rows without a known diagnosis are left out. The
+    condition encoder is fitted on the data unless one is given (a model being fine-tuned).
     """
     from rich.progress import track
 
@@ -91,7 +93,7 @@ def load_training_data(path: str | Path, *, format: str, size: int,
         images.append(square_resize(image, size=size))
         kept.append(position)
     table = profile_table(metadata.iloc[kept].reset_index(drop=True))
-    encoder = fit_profile_encoder(table)
+    encoder = encoder or fit_profile_encoder(table)
     labels = np.array([DIAGNOSES.index(dx) for dx in table["dx"]], dtype=np.int32)
     skipped = len(positions) - len(kept)
     source = f"{Path(path).name} ({format}, {len(kept):,} images" + (

@@ -29,9 +29,14 @@ def train(
     epochs: float = typer.Option(None, help="Passes over the data (instead of --steps)."),
     seed: int = typer.Option(0, help="Seed of weights, batches, noise and augmentation."),
     resume: bool = typer.Option(False, help="Continue the run in --out with its settings."),
+    init_from: Path = typer.Option(None, help="Fine-tune: start from this trained model "
+                                   "folder, with its architecture, recipe and encoder."),
     strategy: str = typer.Option("auto", help="auto or mirrored (every GPU or CPU device)."),
     mixed_precision: bool = typer.Option(False, help="bfloat16 compute, float32 weights."),
     balanced: bool = typer.Option(False, help="Sample every diagnosis equally often."),
+    learning_rate_g: float = typer.Option(None, help="Generator learning rate (default: "
+                                          "the recipe's, or the --init-from model's)."),
+    learning_rate_d: float = typer.Option(None, help="Discriminator learning rate."),
     limit: int = typer.Option(None, help="Use only the first N images."),
     checkpoint_every: int = typer.Option(250, help="Steps between checkpoints."),
     sample_every: int = typer.Option(250, help="Steps between sample grids."),
@@ -45,6 +50,7 @@ def train(
                        limit=limit, seed=seed)
         return
 
+    from engine.conditioning import ConditionEncoder
     from engine.nets.checkpoints import read_config
     from engine.training import RunOptions, TrainConfig
     from engine.training import train as run_training
@@ -52,14 +58,30 @@ def train(
 
     if (steps is None) == (epochs is None) and not resume:
         raise ValueError("give exactly one of --steps and --epochs")
+    if resume and init_from is not None:
+        raise ValueError("--init-from starts a new run; --resume continues one: give one")
+    chosen = dict(model=model, size=size, batch=batch, steps=steps or 1, seed=seed,
+                  balanced=balanced, mixed_precision=mixed_precision)
+    chosen.update({name: value for name, value in (("learning_rate_g", learning_rate_g),
+                                                   ("learning_rate_d", learning_rate_d))
+                   if value is not None})
+    encoder = None
     if resume:
-        config = TrainConfig.from_json(read_config(out)["training"])
+        saved = read_config(out)
+        config = TrainConfig.from_json(saved["training"])
         if steps is not None:
             config = replace(config, steps=steps)
+        if config.init_from:  # a fine-tuning run keeps its model's encoder
+            encoder = ConditionEncoder.from_json(saved["encoder"])
+    elif init_from is not None:
+        base = read_config(init_from)
+        config = TrainConfig.from_json({**base["training"], **chosen,
+                                        "init_from": str(init_from)})
+        encoder = ConditionEncoder.from_json(base["encoder"])
     else:
-        config = TrainConfig(model=model, size=size, batch=batch, steps=steps or 1, seed=seed,
-                             balanced=balanced, mixed_precision=mixed_precision)
-    training_data = load_training_data(data, format=format, size=config.size, limit=limit)
+        config = TrainConfig(**chosen)
+    training_data = load_training_data(data, format=format, size=config.size, limit=limit,
+                                       encoder=encoder)
     if epochs is not None:
         config = replace(config, steps=max(1, math.ceil(epochs * len(training_data.images)
                                                         / config.batch)))

@@ -70,6 +70,10 @@ class DeconvBaseline(keras.Model):
     def build_optimizers(self) -> None:
         self.optimizer.build(self.decoder.trainable_variables)
 
+    def start_from(self, weights: list) -> None:
+        """Begin from a trained decoder (fine-tuning)."""
+        self.decoder.set_weights(weights)
+
     def sync_sampling_model(self) -> None:
         """The decoder is itself the sampling model: nothing to copy."""
 

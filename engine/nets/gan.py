@@ -91,6 +91,12 @@ class ConditionalGAN(keras.Model):
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
+    def start_from(self, weights: list) -> None:
+        """Begin from a trained generator (fine-tuning); the discriminator starts fresh and
+        the moving average takes the generator's weights at the first step."""
+        self.generator.set_weights(weights)
+        self.ema_generator.set_weights(weights)
+
     def sync_sampling_model(self) -> None:
         """Copy the optimizer's moving average of the generator into `ema_generator`."""
         averages = getattr(self.g_optimizer, "_model_variables_moving_average", None)

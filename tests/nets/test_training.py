@@ -123,3 +123,63 @@ def test_batches_are_reproducible_and_balanced_sampling_evens_classes():
     assert 0.4 < share < 0.6
     plain = batch_indices(labels, batch=10, steps=10, seed=3, balanced=False)
     assert sorted(plain.ravel()) == list(range(100))
+
+
+def test_fine_tuning_starts_from_the_given_model_and_records_it(tmp_path, data, gan_config,
+                                                                gan_run, quiet):
+    folder, _ = gan_run
+    frozen = replace(gan_config, steps=2, init_from=str(folder), learning_rate_g=0.0,
+                     learning_rate_d=0.0)
+    train(frozen, data, tmp_path, options=quiet)
+    for start, tuned in zip(weights(sampling_path(folder)), weights(sampling_path(tmp_path)),
+                            strict=True):
+        np.testing.assert_allclose(tuned, start, atol=1e-7)
+    config = json.loads((tmp_path / CONFIG_FILE).read_text())
+    source = json.loads((folder / CONFIG_FILE).read_text())
+    assert config["init"] == {"model_id": source["model_id"], "version": source["version"],
+                              "sampling_sha256": source["sampling_sha256"]}
+    assert config["training"]["init_from"] == str(folder)
+
+
+def test_fine_tuning_refuses_another_kind_architecture_or_encoder(tmp_path, data, gan_config,
+                                                                  gan_run, quiet, make_toy_data):
+    folder, _ = gan_run
+    tuned = replace(gan_config, steps=1, init_from=str(folder))
+    with pytest.raises(ValueError, match="is a gan model; this run trains a deconv"):
+        train(replace(tuned, model="deconv"), data, tmp_path / "a", options=quiet)
+    with pytest.raises(ValueError, match="another architecture .*channel_base: 64, run 128"):
+        train(replace(tuned, channel_base=128), data, tmp_path / "b", options=quiet)
+    with pytest.raises(ValueError, match="another condition encoder"):
+        train(tuned, make_toy_data(seed=1), tmp_path / "c", options=quiet)
+
+
+@pytest.mark.slow
+def test_cli_fine_tunes_on_new_data_with_the_models_encoder(tmp_path):
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+    from engine.synth import SynthConfig, write_dataset
+
+    def synth(seed):
+        return str(write_dataset(SynthConfig(n=14, size=32, seed=seed, class_mix="balanced"),
+                                 out=tmp_path / f"data-{seed}"))
+
+    def run(*arguments):
+        result = CliRunner().invoke(app, ["train", "--model", "deconv", "--format", "isic2024",
+                                          "--size", "16", "--batch", "4", *arguments])
+        assert result.exit_code == 0, result.output
+
+    run("--data", synth(1), "--steps", "2", "--out", str(tmp_path / "base"))
+    run("--data", synth(2), "--steps", "2", "--learning-rate-g", "0",
+        "--init-from", str(tmp_path / "base"), "--out", str(tmp_path / "tuned"))
+    base, tuned = (json.loads((tmp_path / name / CONFIG_FILE).read_text())
+                   for name in ("base", "tuned"))
+    assert tuned["encoder"] == base["encoder"]
+    assert tuned["init"]["version"] == base["version"]
+    # With a frozen learning rate the trained weights stay those of the base model (the batch
+    # norm statistics still follow the new data).
+    start, end = (keras.saving.load_model(sampling_path(tmp_path / name), safe_mode=True,
+                                          compile=False).trainable_weights
+                  for name in ("base", "tuned"))
+    for before, after in zip(start, end, strict=True):
+        np.testing.assert_array_equal(before.numpy(), after.numpy())
