@@ -158,7 +158,7 @@ def _loaded_auditor(path: Path):
     if not (path / "config.json").is_file():
         raise ValueError(
             f"hard-case selection needs the auditor classifier in {path}, which is missing: "
-            "train it with scripts/train_auditor.py, or turn hard-case selection off "
+            "train it with `lesionlab train --model auditor`, or turn hard-case selection off "
             "(`lesionlab quiz --no-hard-cases`)"
         )
     from engine.nets.auditor import Auditor

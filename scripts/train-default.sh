@@ -12,7 +12,7 @@ LESIONLAB=.venv/bin/lesionlab
 N=${N:-20000}
 GAN_STEPS=${GAN_STEPS:-2000}
 DECONV_STEPS=${DECONV_STEPS:-1500}
-AUDITOR_EPOCHS=${AUDITOR_EPOCHS:-8}
+AUDITOR_EPOCHS=${AUDITOR_EPOCHS:-10}
 DATA=data/phantom-128
 mkdir -p data runs
 
@@ -31,6 +31,7 @@ train gan-128 gan "$GAN_STEPS"
 train deconv-128 deconv "$DECONV_STEPS"
 "$LESIONLAB" train --model auditor --data "$DATA" --format isic2024 --size 128 \
   --epochs "$AUDITOR_EPOCHS" --out runs/auditor-128
+"$PY" scripts/score_auditor.py --model runs/auditor-128 --check tests/fixtures/ham10000:ham10000
 
 for name in gan-128 deconv-128; do
   mkdir -p "models/$name"
