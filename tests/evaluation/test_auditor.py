@@ -1,7 +1,9 @@
 """The auditor trains, saves atomically, resumes, reloads and tells colours apart."""
 
 import json
+from dataclasses import replace
 
+import keras
 import numpy as np
 import pytest
 
@@ -9,8 +11,10 @@ from engine.nets.auditor import Auditor, AuditorConfig, fit_auditor
 
 pytestmark = pytest.mark.slow
 
+# A constant rate: the toy has only 48 steps, too few to learn under a decaying one.
 TINY = AuditorConfig(input_size=32, internal_size=16, widths=(8, 16), feature_dim=12,
-                     batch_size=16, epochs=6, learning_rate=5e-3, validation_share=0.25)
+                     batch_size=16, epochs=6, learning_rate=5e-3, validation_share=0.25,
+                     learning_rate_schedule="constant")
 
 
 def _two_colour_classes(rng, count):
@@ -40,6 +44,20 @@ def test_auditor_learns_resumes_and_reloads(tmp_path):
     assert np.allclose(prediction.probabilities.sum(axis=1), 1, atol=1e-4)
     assert prediction.features.shape == (10, 12) and prediction.malignant.shape == (10,)
     assert (prediction.probabilities.argmax(axis=1) == labels[:10]).mean() >= 0.9
+
+
+def test_cosine_schedule_falls_to_five_percent_over_the_run():
+    from engine.nets.auditor import build_auditor, compile_auditor
+
+    config = replace(TINY, learning_rate_schedule="cosine")
+    model = build_auditor(config=config)
+    compile_auditor(model, config=config, steps_per_epoch=10)
+    schedule = keras.optimizers.schedules.deserialize(
+        model.optimizer.get_config()["learning_rate"])
+    rates = [float(schedule(step)) for step in (0, 30, 60)]
+    np.testing.assert_allclose(rates, [5e-3, 0.525 * 5e-3, 0.05 * 5e-3], rtol=1e-4)
+    with pytest.raises(ValueError, match="learning_rate_schedule 'step' must be one of"):
+        replace(TINY, learning_rate_schedule="step")
 
 
 def test_auditor_folder_must_exist(tmp_path):
