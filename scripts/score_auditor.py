@@ -16,16 +16,14 @@ import argparse
 import json
 from pathlib import Path
 
-from engine.evaluation.classification import classification_scores
 from engine.evaluation.images import load_images
 from engine.nets.auditor import Auditor
+from engine.nets.checkpoints import atomic_write_json
 
 
 def score_on(auditor: Auditor, *, path: str, format: str, name: str) -> dict:
     loaded = load_images(path, format=format, size=auditor.input_size)
-    prediction = auditor.predict(loaded.images)
-    scores = classification_scores(labels=loaded.labels, probabilities=prediction.probabilities,
-                                   malignant_probability=prediction.malignant)
+    _, scores = auditor.score(loaded.images, loaded.labels)
     return {"data": name, "format": format, **scores.to_dict()}
 
 
@@ -49,7 +47,7 @@ def main() -> None:
     metrics_path = arguments.model / "metrics.json"
     stored = json.loads(metrics_path.read_text())
     stored["real_images"] = checks
-    metrics_path.write_text(json.dumps(stored, indent=2))
+    atomic_write_json(metrics_path, stored)
     print(json.dumps(checks, indent=2))
 
 

@@ -81,7 +81,6 @@ def classify(
     """Run the auditor on labelled images; print per-class recall, balanced accuracy, AUC."""
     import numpy as np
 
-    from engine.evaluation.classification import classification_scores
     from engine.evaluation.images import load_images
     from engine.nets.auditor import Auditor
     from engine.store.exports import neutralise_cell
@@ -94,10 +93,9 @@ def classify(
                              seed=seed, progress=lambda d, t: bar.update(reading, completed=d,
                                                                          total=t))
         predicting = bar.add_task("classifying")
-        prediction = auditor.predict(
-            loaded.images, progress=lambda d, t: bar.update(predicting, completed=d, total=t))
-    scores = classification_scores(labels=loaded.labels, probabilities=prediction.probabilities,
-                                   malignant_probability=prediction.malignant)
+        prediction, scores = auditor.score(
+            loaded.images, loaded.labels,
+            progress=lambda d, t: bar.update(predicting, completed=d, total=t))
     for dx, recall in scores.per_class_recall.items():
         count = int((loaded.labels == DIAGNOSES.index(dx)).sum())
         typer.echo(f"recall {dx:<6} {recall:.3f}  ({count} images)")

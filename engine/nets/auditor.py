@@ -177,6 +177,16 @@ class Auditor:
         probabilities, malignant, features = (np.concatenate(p) for p in zip(*parts, strict=True))
         return Prediction(probabilities, malignant[:, 0], features)
 
+    def score(self, images: np.ndarray, labels: np.ndarray, *, progress=None):
+        """(predictions, per-class recall / balanced accuracy / malignant AUC) on labelled
+        images: what `lesionlab classify` prints and the card records for real images."""
+        from engine.evaluation.classification import classification_scores
+
+        prediction = self.predict(images, progress=progress)
+        scores = classification_scores(labels=labels, probabilities=prediction.probabilities,
+                                       malignant_probability=prediction.malignant)
+        return prediction, scores
+
 
 def malignant_labels(labels: np.ndarray) -> np.ndarray:
     return np.isin(labels, [DIAGNOSES.index(name) for name in MALIGNANT]).astype(np.float32)
