@@ -9,7 +9,7 @@ from engine.phantom.criteria import COLOUR_RGB, COLOURS, STRUCTURES, Criteria, s
 from engine.phantom.render import render
 
 GENERATOR_ID = "phantom"
-VERSION = "2.4"
+VERSION = "2.3"
 
 __all__ = ["COLOURS", "COLOUR_RGB", "GENERATOR_ID", "STRUCTURES", "VERSION", "Criteria",
            "render", "sample_criteria"]

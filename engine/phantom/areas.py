@@ -110,28 +110,25 @@ def regression_structures(image: np.ndarray, scene: Scene) -> None:
 
 
 def central_white_patch(image: np.ndarray, scene: Scene) -> None:
-    """The scar-like white centre of a dermatofibroma: one compact, soft patch near the
-    middle, solid only at its core."""
-    outline, rng = scene.outline, scene.rng
-    bias = -3.5 * np.clip(outline.rho, 0, 1.5)
-    region = outline.region(rng, share=rng.uniform(0.13, 0.2), scale_mm=2.0, bias=bias,
-                            softness=0.5)
-    scar = _whitish(scene, rng.uniform(0.55, 0.8)) * 0.97 + RGB["blue-grey"] * 0.03
-    composite(image, scar, _hazy(scene, region, 0.2) * 0.3)  # the scar's halo
-    _pale_core(image, scene, region, scar, texture=0.03, haze=0.1, gain=1.2, cloudiness=0.15,
+    """The scar-like, hazy white centre of a dermatofibroma."""
+    outline = scene.outline
+    bias = -2.5 * np.clip(outline.rho, 0, 1.5)
+    region = outline.region(scene.rng, share=scene.rng.uniform(0.22, 0.3), scale_mm=1.0,
+                            bias=bias, softness=0.6)
+    scar = _whitish(scene, scene.rng.uniform(0.8, 1.0)) * 0.97 + RGB["blue-grey"] * 0.03
+    composite(image, scar, _hazy(scene, region, 0.25) * 0.35)  # the scar's halo
+    _pale_core(image, scene, region, scar, texture=0.03, haze=0.1, gain=1.1, cloudiness=0.2,
                cloud_mm=0.5)
 
 
 def scale(image: np.ndarray, scene: Scene) -> None:
-    """White-yellow keratin: fine flakes scattered over part of the lesion, not a solid cap.
-    Flakes are the peaks of a fine noise inside a coarser envelope, so they break up into
-    crumbs with pigment showing between them."""
-    outline, rng = scene.outline, scene.rng
-    envelope = outline.region(rng, share=rng.uniform(0.3, 0.45), scale_mm=1.0, softness=0.6)
-    crumbs = fractal_noise(rng, scene.shape, max(1.5, 0.25 * outline.px_per_mm), octaves=2)
-    flakes = smoothstep(-0.5, 0.4, crumbs) * _hazy(scene, envelope, 0.04)
-    flake = _whitish(scene, rng.uniform(0.75, 0.95)) * np.array((1.0, 0.99, 0.94), np.float32)
-    composite(image, _textured(scene, flake, 0.04), np.clip(flakes, 0, 1) * 0.9)
+    """White-yellow keratin flakes on the surface, thin at their edges."""
+    region = scene.outline.region(scene.rng, share=scene.rng.uniform(0.15, 0.25), scale_mm=0.7,
+                                  softness=0.5)
+    flake = _whitish(scene, scene.rng.uniform(0.85, 1.0)) * np.array((1.0, 0.99, 0.95),
+                                                                       np.float32)
+    _pale_core(image, scene, region, flake, texture=0.05, haze=0.05, gain=1.15, cloudiness=0.2,
+               cloud_mm=0.2)
 
 
 def ulceration(image: np.ndarray, scene: Scene) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.phantom.criteria import COLOUR_RGB
-from engine.phantom.fields import blur, composite, fractal_noise, polylines, smoothstep, spots
+from engine.phantom.fields import blur, composite, fractal_noise, polylines, spots
 from engine.phantom.lesion import Scene
 
 DARK_BROWN = np.array(COLOUR_RGB["dark brown"], np.float32)
@@ -141,18 +141,14 @@ def _ovals(scene: Scene, points: np.ndarray, length_mm: np.ndarray) -> np.ndarra
 
 
 def ovoid_nests(image: np.ndarray, scene: Scene) -> None:
-    """Large blue-grey ovoid nests (pigmented basal cell carcinoma): each a clump of smaller
-    ovals of different sizes, greyer and browner at the edge than in the middle."""
-    rng, outline = scene.rng, scene.outline
-    count = int(rng.integers(2, 6))
-    centres = outline.random_points(rng, count, rho_high=0.75)
-    lengths = rng.uniform(0.5, 1.1, count) * min(1.0, outline.radius_mm / 3)
-    coverage = _ovals(scene, centres, np.maximum(lengths, 0.35))
-    # Pigment nests deep in the dermis: ragged, clouded and fading at their edges, never solid.
-    ragged = fractal_noise(rng, scene.shape, 0.3 * outline.px_per_mm, octaves=2)
-    coverage = blur(coverage * smoothstep(-1.2, 0.2, ragged), 1.0)
-    clouds = 1.0 + 0.25 * fractal_noise(rng, scene.shape, 0.25 * outline.px_per_mm)
-    composite(image, NEST_BLUE, np.clip(coverage * 1.5 * clouds, 0, 1))
+    """Large, well-defined blue-grey ovoid nests (pigmented basal cell carcinoma)."""
+    count = int(scene.rng.integers(2, 7))
+    points = scene.outline.random_points(scene.rng, count, rho_high=0.75)
+    lengths = scene.rng.uniform(0.5, 1.1, count) * min(1.0, scene.outline.radius_mm / 3)
+    coverage = _ovals(scene, points, np.maximum(lengths, 0.35))
+    # Pigment nests deep in the dermis: clouded and fading at their edges, never solid.
+    clouds = 1.0 + 0.2 * fractal_noise(scene.rng, scene.shape, 0.25 * scene.outline.px_per_mm)
+    composite(image, NEST_BLUE, np.clip(blur(coverage, 1.0) * 0.9 * clouds, 0, 1))
 
 
 def leaf_like_areas(image: np.ndarray, scene: Scene) -> None:
