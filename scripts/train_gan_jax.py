@@ -57,6 +57,8 @@ def main() -> None:
     parser.add_argument("--r1-gamma", type=float, default=TrainConfig.r1_gamma)
     parser.add_argument("--d-channel-base", type=int, default=TrainConfig.d_channel_base,
                         help="discriminator width: channels at resolution r = base / r")
+    parser.add_argument("--channel-base", type=int, default=TrainConfig.channel_base,
+                        help="generator width: channels at resolution r = base / r")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 
@@ -67,7 +69,7 @@ def main() -> None:
     print(f"rendered {args.n} phantoms in {time.perf_counter() - started:.0f} s", flush=True)
     config = TrainConfig(batch=args.batch, steps=args.steps, seed=args.seed,
                          ema_decay=args.ema_decay, r1_gamma=args.r1_gamma,
-                         d_channel_base=args.d_channel_base)
+                         channel_base=args.channel_base, d_channel_base=args.d_channel_base)
     result = train_on_jax(config, data, args.out, model_id="gan-128", log_every=100,
                           sample_every=1000, time_limit_seconds=args.minutes * 60,
                           progress=False)
