@@ -1,6 +1,6 @@
 """Train the shipped GAN on a GPU with the JAX backend, on phantoms rendered in memory.
 
-    KERAS_BACKEND=jax python scripts/train_gan_jax.py --n 12000 --minutes 3 --out models/gan-128
+    KERAS_BACKEND=jax python scripts/train_gan_jax.py --n 20000 --minutes 6 --out models/gan-128
 
 The phantoms are rendered by the project's renderer with a class-balanced profile mix, the same
 data `lesionlab synth --class-mix balanced` writes (without its JPEG round trip). The run stops
@@ -18,6 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("KERAS_BACKEND", "jax")
+
+# A GPU affords a discriminator 4x wider than the CPU default; it keeps telling real from
+# generated images where the narrow one stalls near chance (docs/benchmark.md).
+GPU_D_CHANNEL_BASE = 6144
 
 
 def phantom_training_data(*, n: int, size: int, seed: int, workers: int):
@@ -55,8 +59,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--ema-decay", type=float, default=0.999)
     parser.add_argument("--r1-gamma", type=float, default=TrainConfig.r1_gamma)
-    parser.add_argument("--d-channel-base", type=int, default=TrainConfig.d_channel_base,
-                        help="discriminator width: channels at resolution r = base / r")
+    parser.add_argument("--d-channel-base", type=int, default=GPU_D_CHANNEL_BASE,
+                        help="discriminator width: channels at resolution r = base / r "
+                             f"(lesionlab train on the CPU: {TrainConfig.d_channel_base})")
     parser.add_argument("--channel-base", type=int, default=TrainConfig.channel_base,
                         help="generator width: channels at resolution r = base / r")
     parser.add_argument("--out", type=Path, required=True)
