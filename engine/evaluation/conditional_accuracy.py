@@ -31,16 +31,36 @@ def per_class_accuracy(
     return float(correct.mean()), per_class
 
 
+def misreadings(
+    *, conditioned: np.ndarray, predicted: np.ndarray, classes: tuple[str, ...] = DIAGNOSES
+) -> dict[str, dict[str, float]]:
+    """Per conditioned class, the share of its images read as each other class, largest first:
+    where a generator's weak class goes tells what it fails to draw."""
+    conditioned = np.asarray(conditioned)
+    predicted = np.asarray(predicted)
+    result = {}
+    for index in range(len(classes)):
+        of_class = conditioned == index
+        if not of_class.any():
+            continue
+        counts = np.bincount(predicted[of_class], minlength=len(classes)) / of_class.sum()
+        result[classes[index]] = {
+            classes[other]: float(counts[other])
+            for other in np.argsort(-counts, kind="stable") if other != index and counts[other]
+        }
+    return result
+
+
 def conditional_accuracy_metric(inputs: EvaluationInputs, *, seed: int) -> MetricResult:
     candidate, holdout = inputs.candidate, inputs.holdout
-    overall, per_class = per_class_accuracy(
-        conditioned=candidate.labels, predicted=candidate.probabilities.argmax(axis=1)
-    )
+    predicted = candidate.probabilities.argmax(axis=1)
+    overall, per_class = per_class_accuracy(conditioned=candidate.labels, predicted=predicted)
     floor, floor_per_class = per_class_accuracy(
         conditioned=holdout.labels, predicted=holdout.probabilities.argmax(axis=1)
     )
     return MetricResult(
         name="conditional_accuracy", value=overall, floor=floor, higher_is_better=True,
         details={"per_class": per_class, "floor_per_class": floor_per_class,
-                 "worst_class": min(per_class.values())},
+                 "worst_class": min(per_class.values()),
+                 "misread_as": misreadings(conditioned=candidate.labels, predicted=predicted)},
     )

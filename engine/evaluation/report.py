@@ -68,6 +68,11 @@ def _number(value) -> str:
         else f"{value:.4g}"
 
 
+def _largest_misreadings(result, dx: str, count: int = 2) -> str:
+    shares = list(result.details["misread_as"].get(dx, {}).items())[:count]
+    return ", ".join(f"{other} {_number(share)}" for other, share in shares) or "-"
+
+
 def markdown(evaluation: Evaluation, document: dict, images: dict[str, str]) -> str:
     models = [m.model for m in evaluation.models]
     names = list(evaluation.models[0].results)
@@ -95,6 +100,12 @@ def markdown(evaluation: Evaluation, document: dict, images: dict[str, str]) -> 
             values = [_number(m.results["conditional_accuracy"].details["per_class"].get(dx))
                       for m in evaluation.models]
             lines.append(f"| {dx} | {_number(floor.get(dx))} | " + " | ".join(values) + " |")
+        lines += ["", "Misread as (share of the class's generated images, the two largest):", "",
+                  "| class | " + " | ".join(models) + " |", "|---|" + "---|" * len(models)]
+        for dx in DIAGNOSES:
+            cells = [_largest_misreadings(m.results["conditional_accuracy"], dx)
+                     for m in evaluation.models]
+            lines.append(f"| {dx} | " + " | ".join(cells) + " |")
     for model in evaluation.models:
         lines += ["", f"## {model.model}", ""]
         if "memorization" in model.results:

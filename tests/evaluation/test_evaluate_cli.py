@@ -37,6 +37,7 @@ def test_evaluate_writes_reports_and_reruns_from_cache(phantom_sets, tiny_audito
     assert 0 <= document["models"]["phantom"]["memorization"]["details"]["p_value"] <= 1
     report = (tmp_path / "report" / "report.md").read_text()
     assert "| fid | lower |" in report and "images/phantom-samples.png" in report
+    assert "Misread as" in report
     assert (tmp_path / "report" / "images" / "phantom-neighbours.png").is_file()
     assert "plotly" in (tmp_path / "report" / "report.html").read_text()
 

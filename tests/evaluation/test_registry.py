@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from engine.evaluation.conditional_accuracy import misreadings, per_class_accuracy
 from engine.evaluation.features import INCEPTION_ENVIRONMENT, load_inception
 from engine.evaluation.inputs import EvaluationInputs, SampleSet
 from engine.evaluation.registry import METRICS, metric, run_metrics
@@ -58,3 +59,16 @@ def test_inception_is_used_only_when_a_local_weights_file_is_configured(monkeypa
     monkeypatch.setenv(INCEPTION_ENVIRONMENT, str(tmp_path / "missing.weights.h5"))
     with pytest.raises(ValueError, match="not a file"):
         load_inception()
+
+
+def test_conditional_accuracy_says_where_misread_images_go():
+    # class 0: 6 images, 3 right, 2 read as class 2 and 1 as class 1; class 1: all right.
+    conditioned = np.array([0, 0, 0, 0, 0, 0, 1, 1])
+    predicted = np.array([0, 0, 0, 2, 2, 1, 1, 1])
+    overall, per_class = per_class_accuracy(conditioned=conditioned, predicted=predicted,
+                                            classes=("a", "b", "c"))
+    assert overall == pytest.approx(5 / 8)
+    assert per_class == {"a": pytest.approx(0.5), "b": 1.0}
+    misread = misreadings(conditioned=conditioned, predicted=predicted, classes=("a", "b", "c"))
+    assert list(misread["a"].items()) == [("c", pytest.approx(2 / 6)), ("b", pytest.approx(1 / 6))]
+    assert misread["b"] == {}
