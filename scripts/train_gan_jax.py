@@ -1,11 +1,12 @@
 """Train the shipped GAN on a GPU with the JAX backend, on phantoms rendered in memory.
 
-    KERAS_BACKEND=jax python scripts/train_gan_jax.py --n 20000 --minutes 6 --out models/gan-128
+    KERAS_BACKEND=jax python scripts/train_gan_jax.py --n 20000 --minutes 6 --out runs/gan-128
 
 The phantoms are rendered by the project's renderer with a class-balanced profile mix, the same
 data `lesionlab synth --class-mix balanced` writes (without its JPEG round trip). The run stops
 at --steps or after --minutes of training, whichever comes first, and writes a checkpoint
-folder that `LesionGenerator` loads on TensorFlow. See engine/nets/gan_jax.py.
+folder that `LesionGenerator` loads on TensorFlow; copy it into models/gan-128 to ship it.
+See engine/nets/gan_jax.py.
 """
 
 from __future__ import annotations
