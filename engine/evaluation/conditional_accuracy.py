@@ -12,10 +12,10 @@ from engine.evaluation.inputs import EvaluationInputs, MetricResult
 from engine.vocabulary import DIAGNOSES
 
 
-def per_class_accuracy(
-    *, conditioned: np.ndarray, predicted: np.ndarray, classes: tuple[str, ...] = DIAGNOSES
-) -> tuple[float, dict[str, float]]:
-    """Overall share of predictions equal to the condition, and the share per class present."""
+def _class_shares(conditioned: np.ndarray, predicted: np.ndarray,
+                  n_classes: int) -> dict[int, np.ndarray]:
+    """For each conditioned class present, the share of its images read as each class (a row
+    of the confusion matrix): per-class accuracy is its diagonal, misreadings the rest."""
     conditioned = np.asarray(conditioned)
     predicted = np.asarray(predicted)
     if conditioned.shape != predicted.shape or conditioned.ndim != 1:
@@ -23,12 +23,18 @@ def per_class_accuracy(
                          f"{predicted.shape} must be 1-D arrays of the same length")
     if len(conditioned) == 0:
         raise ValueError("no images to score: conditioned labels are empty")
-    correct = conditioned == predicted
-    per_class = {
-        classes[index]: float(correct[conditioned == index].mean())
-        for index in range(len(classes)) if (conditioned == index).any()
-    }
-    return float(correct.mean()), per_class
+    return {index: np.bincount(predicted[conditioned == index], minlength=n_classes)
+            / np.count_nonzero(conditioned == index)
+            for index in range(n_classes) if (conditioned == index).any()}
+
+
+def per_class_accuracy(
+    *, conditioned: np.ndarray, predicted: np.ndarray, classes: tuple[str, ...] = DIAGNOSES
+) -> tuple[float, dict[str, float]]:
+    """Overall share of predictions equal to the condition, and the share per class present."""
+    shares = _class_shares(conditioned, predicted, len(classes))
+    overall = float(np.mean(np.asarray(conditioned) == np.asarray(predicted)))
+    return overall, {classes[index]: float(row[index]) for index, row in shares.items()}
 
 
 def misreadings(
@@ -36,19 +42,11 @@ def misreadings(
 ) -> dict[str, dict[str, float]]:
     """Per conditioned class, the share of its images read as each other class, largest first:
     where a generator's weak class goes tells what it fails to draw."""
-    conditioned = np.asarray(conditioned)
-    predicted = np.asarray(predicted)
-    result = {}
-    for index in range(len(classes)):
-        of_class = conditioned == index
-        if not of_class.any():
-            continue
-        counts = np.bincount(predicted[of_class], minlength=len(classes)) / of_class.sum()
-        result[classes[index]] = {
-            classes[other]: float(counts[other])
-            for other in np.argsort(-counts, kind="stable") if other != index and counts[other]
-        }
-    return result
+    shares = _class_shares(conditioned, predicted, len(classes))
+    return {classes[index]: {classes[other]: float(row[other])
+                             for other in np.argsort(-row, kind="stable")
+                             if other != index and row[other]}
+            for index, row in shares.items()}
 
 
 def conditional_accuracy_metric(inputs: EvaluationInputs, *, seed: int) -> MetricResult:
