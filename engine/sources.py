@@ -42,9 +42,11 @@ class ImageSource(Protocol):
     version: str
     fallback_reason: str | None
 
-    def render(self, profiles: Sequence[PatientProfile], *, seed: int) -> RenderedBatch:
-        """One image per profile; image i depends only on (seed, i, profile i), as for
-        `LesionGenerator.generate`, so (seed, i) in an item's record regenerates it."""
+    def render(self, profiles: Sequence[PatientProfile], *, seed: int,
+               truncation: float = 1.0) -> RenderedBatch:
+        """One image per profile; image i depends only on (seed, i, profile i, truncation), as
+        for `LesionGenerator.generate`, so (seed, i) in an item's record regenerates it.
+        truncation < 1 asks for images more typical of their profile, where the source can."""
         ...
 
     def record(self) -> dict:
@@ -76,7 +78,10 @@ class PhantomSource(_SourceRecord):
         self.version = phantom.VERSION
         self.fallback_reason = fallback_reason
 
-    def render(self, profiles: Sequence[PatientProfile], *, seed: int) -> RenderedBatch:
+    def render(self, profiles: Sequence[PatientProfile], *, seed: int,
+               truncation: float = 1.0) -> RenderedBatch:
+        """`truncation` has no meaning for drawn images and is ignored: phantom criteria come
+        from class-typical distributions with their deliberate overlap."""
         from engine.phantom import render
 
         images, criteria = [], []
@@ -99,8 +104,9 @@ class GeneratorSource(_SourceRecord):
         self.size = int(generator.size)
         self.fallback_reason = None
 
-    def render(self, profiles: Sequence[PatientProfile], *, seed: int) -> RenderedBatch:
-        images = self.generator.generate(list(profiles), seed=int(seed))
+    def render(self, profiles: Sequence[PatientProfile], *, seed: int,
+               truncation: float = 1.0) -> RenderedBatch:
+        images = self.generator.generate(list(profiles), seed=int(seed), truncation=truncation)
         return RenderedBatch(images.astype(np.uint8, copy=False), (None,) * len(images))
 
 

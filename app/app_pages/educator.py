@@ -55,6 +55,8 @@ with design_tab:
         has_auditor = advice.auditor_available(runtime=shared)
         hard_cases = st.toggle(t("educator.hard_cases"), value=False, disabled=not has_auditor,
                                help=t("educator.hard_cases_help"))
+        typical_cases = st.toggle(t("educator.typical_cases"), value=False,
+                                  help=t("educator.typical_cases_help"))
         second_opinion = st.toggle(t("educator.second_opinion"), value=False,
                                    help=t("educator.second_opinion_help"))
         if not has_auditor:
@@ -68,7 +70,8 @@ with design_tab:
                 n_options=2 if scope == "binary" else min(options, len(chosen)),
                 severity_range=tuple(severity), show_profile=show_profile,
                 time_limit_seconds=int(limit) if timed else None, case_mix=mix,
-                hard_cases=hard_cases, validated_only=validated_only, n_items=cases),
+                hard_cases=hard_cases, typical_cases=typical_cases,
+                validated_only=validated_only, n_items=cases),
             feedback=feedback, second_opinion=second_opinion)
     except ValueError as error:
         design = None

@@ -21,7 +21,9 @@ def register(app: typer.Typer) -> None:
 
 @user_errors
 def evaluate(
-    models: list[str] = typer.Option(..., "--models", help="Model folders, or 'phantom'."),
+    models: list[str] = typer.Option(
+        ..., "--models", help="Model folders (FOLDER@0.7: sampled with truncation 0.7), or "
+        "'phantom'."),
     more_models: list[str] = typer.Argument(
         None, metavar="[MODEL]...", help="More models, so that `--models A B` works."),
     real: Path = typer.Option(..., help="Held-out real images (data set folder or file)."),

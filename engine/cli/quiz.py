@@ -25,6 +25,10 @@ def quiz(
     hard_cases: bool = typer.Option(
         None, "--hard-cases/--no-hard-cases",
         help="Override the preset's hard-case selection (needs models/auditor-128)."),
+    typical_cases: bool = typer.Option(
+        None, "--typical-cases/--no-typical-cases",
+        help="Override the preset's typical cases (GAN and Deconv images sampled with "
+        "truncation: clearer class cues, less variety)."),
     models_root: Path = typer.Option(None, help="Checkpoint folder (default: models/)."),
 ) -> None:
     """Build a quiz: clean and degraded PNG per item and a JSON answer key."""
@@ -35,8 +39,8 @@ def quiz(
     from engine.sources import auditor_scorer, source_by_name
 
     spec = quiz_preset(preset).with_changes(n_items=n)
-    if hard_cases is not None:
-        spec = spec.with_changes(hard_cases=hard_cases)
+    overrides = {"hard_cases": hard_cases, "typical_cases": typical_cases}
+    spec = spec.with_changes(**{k: v for k, v in overrides.items() if v is not None})
     image_source = source_by_name(source, models_root=models_root)
     auditor = auditor_scorer(models_root) if spec.hard_cases else None
     built = build_quiz(spec, seed=seed, source=image_source, auditor=auditor)

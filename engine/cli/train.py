@@ -121,6 +121,8 @@ def generate(
     skin_type: int = typer.Option(None, help="Fix the Fitzpatrick skin type (1-6)."),
     diameter: float = typer.Option(None, help="Fix the diameter in mm."),
     class_mix: str = typer.Option("balanced", help="realistic or balanced."),
+    truncation: float = typer.Option(
+        1.0, help="0-1: below 1, images more typical of their profile and less varied."),
 ) -> None:
     """Generate lesion images from sampled (or partly fixed) patient profiles."""
     from engine.generator import LesionGenerator, write_generated
@@ -139,7 +141,7 @@ def generate(
     generator = LesionGenerator.load(model)
     profiles = ProfileSampler.default().sample(n=n, class_mix=class_mix, fixed=fixed,
                                                seed=seed)
-    images = generator.generate(profiles, seed=seed)
+    images = generator.generate(profiles, seed=seed, truncation=truncation)
     folder = write_generated(images, profiles, generator=generator, seed=seed, out=out,
-                             format=format)
+                             format=format, truncation=truncation)
     typer.echo(f"wrote {n} images from {generator.model_id} {generator.version} to {folder}")

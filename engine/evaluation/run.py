@@ -37,6 +37,8 @@ class EvaluationPlan:
             raise ValueError(f"models are named more than once: {', '.join(self.models)}")
         if self.n < 20:
             raise ValueError(f"n = {self.n} is too small; the metrics need at least 20 images")
+        for model in self.models:
+            samples.split_truncation(model)
         unknown = set(self.metrics) - set(METRICS)
         if unknown:
             raise ValueError(f"unknown metrics {', '.join(sorted(unknown))}; "

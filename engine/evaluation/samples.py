@@ -13,10 +13,12 @@ from engine.evaluation.attribute_consistency import measure_lesion
 from engine.evaluation.cache import ArrayCache, file_fingerprint, fingerprint
 from engine.evaluation.images import square_resize
 from engine.evaluation.inputs import SampleSet
+from engine.generator import check_truncation
 from engine.profiles import PatientProfile, ProfileSampler
 from engine.vocabulary import DIAGNOSES
 
 PHANTOM = "phantom"
+TRUNCATION_MARK = "@"
 THUMBNAIL_SIZE = 64
 GENERATION_CHUNK = 100
 Progress = Callable[[int, int], None]
@@ -29,15 +31,34 @@ def profiles_like(labels: np.ndarray, *, count: int, seed: int) -> list[PatientP
     return ProfileSampler.default().sample(n=count, class_mix=mix, seed=seed)
 
 
+def split_truncation(model: str) -> tuple[str, float]:
+    """'models/gan-128@0.7' -> ('models/gan-128', 0.7): a checkpoint sampled with truncation
+    0.7 (engine.generator); without '@', truncation 1 (none)."""
+    folder, mark, value = model.rpartition(TRUNCATION_MARK)
+    if not mark:
+        return model, 1.0
+    try:
+        truncation = float(value)
+    except ValueError:
+        raise ValueError(f"{model!r}: after '@' comes a truncation from 0 to 1, "
+                         f"e.g. {folder}@0.7") from None
+    if folder == PHANTOM:
+        raise ValueError(f"{model!r}: phantoms are drawn, not sampled from a style space; "
+                         "truncation applies to model folders only")
+    check_truncation(truncation)
+    return folder, truncation
+
+
 def model_fingerprint(model: str) -> str:
-    """Identity of a generator: the phantom renderer's source, or a checkpoint folder's files."""
+    """Identity of a generator: the phantom renderer's source, or a checkpoint folder's files
+    and the truncation it is sampled with."""
     if model == PHANTOM:
         return file_fingerprint(Path(__file__).resolve().parents[1] / "phantom")
-    folder = Path(model)
-    if not (folder / "config.json").is_file():
+    folder, truncation = split_truncation(model)
+    if not (Path(folder) / "config.json").is_file():
         raise ValueError(f"{folder} is not a model folder (no config.json); pass a folder "
                          f"under models/ or '{PHANTOM}'")
-    return file_fingerprint(folder)
+    return fingerprint(file_fingerprint(Path(folder)), truncation)
 
 
 def generate(
@@ -54,10 +75,11 @@ def generate(
     else:
         from engine.generator import LesionGenerator
 
-        generator = LesionGenerator.load(model)
+        folder, truncation = split_truncation(model)
+        generator = LesionGenerator.load(folder)
 
         def make(chunk, chunk_seed):
-            return np.asarray(generator.generate(chunk, seed=chunk_seed))
+            return np.asarray(generator.generate(chunk, seed=chunk_seed, truncation=truncation))
     parts = []
     for start in range(0, len(profiles), GENERATION_CHUNK):
         images = make(profiles[start:start + GENERATION_CHUNK], seed + start)

@@ -116,12 +116,18 @@ def upsample(x, *, name: str):
     return layers.UpSampling2D(2, interpolation="bilinear", name=f"{name}_up")(x)
 
 
+MAPPING_DEPTH = 2
+# The mapping network's last layer: its output is the style that truncation pulls towards a
+# profile's mean (engine.generator), so sampling models are split there.
+STYLE_LAYER = f"mapping_{MAPPING_DEPTH - 1}_act"
+
+
 def style_vector(noise, condition, *, style_dim: int):
     """Mapping network: embeds the condition, joins it to the noise, two dense layers."""
     embedded = layers.Dense(style_dim, name="condition_embed")(condition)
     embedded = layers.LeakyReLU(LEAKY_SLOPE, name="condition_embed_act")(embedded)
     style = layers.Concatenate(name="style_join")([PixelNorm(name="noise_norm")(noise), embedded])
-    for index in range(2):
+    for index in range(MAPPING_DEPTH):
         style = layers.Dense(style_dim, name=f"mapping_{index}")(style)
         style = layers.LeakyReLU(LEAKY_SLOPE, name=f"mapping_{index}_act")(style)
     return style

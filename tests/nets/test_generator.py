@@ -7,6 +7,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 from typer.testing import CliRunner
@@ -43,6 +44,26 @@ def test_item_depends_only_on_seed_index_and_profile(generator, profiles):
     finally:
         generator.batch_size = 32
     assert not np.array_equal(whole, generator.generate(profiles, seed=8))
+
+
+def test_truncation_pulls_images_to_their_profile_mean(generator, profiles):
+    untouched = generator.generate(profiles, seed=7)
+    np.testing.assert_array_equal(untouched, generator.generate(profiles, seed=7, truncation=1))
+    means = [generator.generate(profiles, seed=seed, truncation=0.0) for seed in (7, 8)]
+    np.testing.assert_array_equal(means[0], means[1])
+    assert not np.array_equal(means[0], untouched)
+    halfway = generator.generate(profiles, seed=7, truncation=0.5)
+    alone = generator.generate(profiles[:2], seed=7, truncation=0.5)
+    np.testing.assert_array_equal(halfway[:2], alone)
+    distance = {psi: np.abs(generator.generate(profiles, seed=7, truncation=psi).astype(int)
+                            - means[0]).mean() for psi in (0.5, 1.0)}
+    assert 0 < distance[0.5] < distance[1.0]
+
+
+@pytest.mark.parametrize("truncation", [-0.1, 1.5, float("nan")])
+def test_truncation_outside_zero_to_one_is_refused(generator, profiles, truncation):
+    with pytest.raises(ValueError, match="from 0 .* to 1"):
+        generator.generate(profiles, seed=7, truncation=truncation)
 
 
 def test_concurrent_calls_give_the_same_images_as_sequential_ones(generator, profiles):
@@ -99,13 +120,16 @@ def test_generate_command_writes_pngs_with_provenance_and_a_data_set(gan_run, tm
     assert len(table) == 4 and all(",mel,65,male,back," in f",{row}," for row in table[1:])
     first = Image.open(tmp_path / "png" / table[1].split(",")[-1])
     assert first.text["image_seed"] == "7:0" and first.size == (16, 16)
+    assert first.text["truncation"] == "1.0"
     result = runner.invoke(app, ["generate", "--model", str(gan_run[0]), "--n", "4",
-                                 "--format", "ham10000", "--out", str(tmp_path / "ham")])
+                                 "--truncation", "0.7", "--format", "ham10000",
+                                 "--out", str(tmp_path / "ham")])
     assert result.exit_code == 0, result.output
     from engine.datasets import open_dataset
 
     reader = open_dataset(tmp_path / "ham", format="ham10000")
     assert len(reader) == 4 and {r.image.shape for r in reader} == {(16, 16, 3)}
+    assert set(pd.read_csv(tmp_path / "ham" / "HAM10000_metadata.csv")["truncation"]) == {0.7}
     result = runner.invoke(app, ["generate", "--model", str(tmp_path), "--n", "2",
                                  "--out", str(tmp_path / "x")])
     assert result.exit_code == 2 and "config.json is missing" in result.output

@@ -164,3 +164,21 @@ def test_the_source_record_regenerates_the_clean_image():
     rng = np.random.default_rng([item.source["render_seed"], item.source["render_index"]])
     image, _ = render(item.profile, size=64, seed=rng, artefacts=False)
     assert np.array_equal(image, item.clean_image)
+
+
+def test_typical_cases_sample_the_shipped_gan_with_truncation_and_record_it():
+    from engine.quiz import TYPICAL_TRUNCATION
+
+    gan = source_by_name("gan")
+    spec = preset("beginner").with_changes(n_items=3)
+    assert spec.typical_cases and not preset("advanced").typical_cases
+    items = build_quiz(spec, seed=6, source=gan).items
+    assert {item.source["truncation"] for item in items} == {TYPICAL_TRUNCATION}
+    profiles = [item.profile for item in items]
+    seed = items[0].source["render_seed"]
+    clean = np.stack([item.clean_image for item in items])
+    np.testing.assert_array_equal(
+        clean, gan.generator.generate(profiles, seed=seed, truncation=TYPICAL_TRUNCATION))
+    assert not np.array_equal(clean, gan.generator.generate(profiles, seed=seed))
+    untruncated = build_quiz(spec.with_changes(typical_cases=False), seed=6, source=gan).items
+    assert {item.source["truncation"] for item in untruncated} == {1.0}
