@@ -32,6 +32,15 @@ class LoadedImages:
                          for dx in self.table["dx"]], dtype=np.int64)
 
     @property
+    def skin_types(self) -> np.ndarray | None:
+        """Fitzpatrick type per image (0 where unknown); None when the data set has no such
+        column (real HAM10000 and ISIC metadata do not record it; phantom data sets do)."""
+        if "skin_type" not in self.table:
+            return None
+        types = pd.to_numeric(self.table["skin_type"], errors="coerce")
+        return types.where(types.between(1, 6), 0).fillna(0).to_numpy(np.int64)
+
+    @property
     def diameter_mm(self) -> np.ndarray:
         """Recorded lesion diameter in mm (NaN where the data set does not record one)."""
         for column in DIAMETER_COLUMNS:

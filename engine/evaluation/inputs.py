@@ -19,7 +19,8 @@ class SampleSet:
     DIAGNOSES (conditioned for generated images, recorded for real ones); probabilities: the
     auditor's class probabilities (N, 7); diameter_mm: conditioned or recorded diameter (NaN when
     unknown); measured_diameter_px and colour_counts: measured on the image; thumbnails: small
-    uint8 images (N, h, w, 3) for the classifiers of the TSTR metric.
+    uint8 images (N, h, w, 3) for the classifiers of the TSTR metric; skin_types: Fitzpatrick
+    type 1-6 per image (0 where unknown), None when the set does not record it.
     """
 
     name: str
@@ -31,6 +32,7 @@ class SampleSet:
     colour_counts: np.ndarray
     thumbnails: np.ndarray
     extra_features: dict[str, np.ndarray] = field(default_factory=dict)
+    skin_types: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         count = len(self.features)
@@ -41,6 +43,9 @@ class SampleSet:
                     f"sample set {self.name!r}: {name} has {len(getattr(self, name))} rows "
                     f"but features has {count}"
                 )
+        if self.skin_types is not None and len(self.skin_types) != count:
+            raise ValueError(f"sample set {self.name!r}: skin_types has "
+                             f"{len(self.skin_types)} rows but features has {count}")
         for name, values in self.extra_features.items():
             if len(values) != count:
                 raise ValueError(f"sample set {self.name!r}: {name} features have "
@@ -61,6 +66,7 @@ class SampleSet:
             colour_counts=self.colour_counts[indices],
             thumbnails=self.thumbnails[indices],
             extra_features={k: v[indices] for k, v in self.extra_features.items()},
+            skin_types=None if self.skin_types is None else self.skin_types[indices],
         )
 
 

@@ -12,6 +12,7 @@ from engine.evaluation import (
     kid,
     memorization,
     prdc,
+    skin_type_accuracy,
     tstr,
 )
 from engine.evaluation.inputs import EvaluationInputs, MetricResult
@@ -26,11 +27,18 @@ METRICS: dict[str, Metric] = {
     "density": prdc.density_metric,
     "coverage": prdc.coverage_metric,
     "conditional_accuracy": conditional_accuracy.conditional_accuracy_metric,
+    "skin_type_accuracy": skin_type_accuracy.skin_type_accuracy_metric,
     "diameter_consistency": attribute_consistency.diameter_metric,
     "colour_consistency": attribute_consistency.colour_metric,
     "diversity": diversity.diversity_metric,
     "memorization": memorization.memorization_metric,
     "tstr": tstr.tstr_metric,
+}
+
+# What a metric needs beyond the candidate, reference and holdout features.
+NEEDS: dict[str, Callable[[EvaluationInputs], bool]] = {
+    "memorization": lambda inputs: inputs.training is not None,
+    "skin_type_accuracy": lambda inputs: inputs.candidate.skin_types is not None,
 }
 
 
@@ -45,6 +53,7 @@ def metric(name: str) -> Metric:
 def run_metrics(
     inputs: EvaluationInputs, *, names: tuple[str, ...] = tuple(METRICS), seed: int = 0
 ) -> dict[str, MetricResult]:
-    """Every named metric on `inputs`; memorization is skipped when no training set is known."""
-    names = tuple(n for n in names if n != "memorization" or inputs.training is not None)
+    """Every named metric on `inputs`, except those whose data is missing: memorization without
+    a training set, skin-type accuracy without the candidates' skin types."""
+    names = tuple(n for n in names if NEEDS.get(n, lambda _: True)(inputs))
     return {name: metric(name)(inputs, seed=seed) for name in names}

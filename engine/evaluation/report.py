@@ -12,6 +12,7 @@ import numpy as np
 
 from engine.evaluation.inputs import SampleSet, plain
 from engine.evaluation.run import Evaluation
+from engine.evaluation.skin_type_accuracy import SKIN_TYPES
 from engine.vocabulary import DIAGNOSES
 
 PER_CLASS_IN_GRID = 2
@@ -73,6 +74,26 @@ def _largest_misreadings(result, dx: str, count: int = 2) -> str:
     return ", ".join(f"{other} {_number(share)}" for other, share in shares) or "-"
 
 
+def _skin_type_cell(table: dict | None, skin_type: int) -> str:
+    row = (table or {}).get(skin_type)
+    return "-" if row is None else f"{_number(row['accuracy'])} ({row['images']})"
+
+
+def _skin_type_lines(evaluation: Evaluation, models: list[str]) -> list[str]:
+    first = evaluation.models[0].results["skin_type_accuracy"].details
+    lines = ["", "## Conditional accuracy per skin type", "",
+             f"Accuracy (images) per Fitzpatrick type; the metric is the lowest over types with "
+             f"at least {first['min_images']} images.", "",
+             "| skin type | real floor | " + " | ".join(models) + " |",
+             "|---|---|" + "---|" * len(models)]
+    for skin_type in SKIN_TYPES:
+        cells = [_skin_type_cell(m.results["skin_type_accuracy"].details["by_skin_type"],
+                                 skin_type) for m in evaluation.models]
+        lines.append(f"| {skin_type} | {_skin_type_cell(first['floor_by_skin_type'], skin_type)}"
+                     " | " + " | ".join(cells) + " |")
+    return lines
+
+
 def markdown(evaluation: Evaluation, document: dict, images: dict[str, str]) -> str:
     models = [m.model for m in evaluation.models]
     names = list(evaluation.models[0].results)
@@ -106,6 +127,8 @@ def markdown(evaluation: Evaluation, document: dict, images: dict[str, str]) -> 
             cells = [_largest_misreadings(m.results["conditional_accuracy"], dx)
                      for m in evaluation.models]
             lines.append(f"| {dx} | " + " | ".join(cells) + " |")
+    if "skin_type_accuracy" in names:
+        lines += _skin_type_lines(evaluation, models)
     for model in evaluation.models:
         lines += ["", f"## {model.model}", ""]
         if "memorization" in model.results:
@@ -150,16 +173,18 @@ def html_report(evaluation: Evaluation, document: dict) -> str:
     figure.update_layout(height=300 * rows, title="Metrics (bars) and real-vs-real floors")
     parts = [figure.to_html(full_html=False, include_plotlyjs=True)]
     if "conditional_accuracy" in names:
-        per_class = go.Figure()
-        for model in evaluation.models:
-            accuracy = model.results["conditional_accuracy"].details["per_class"]
-            per_class.add_trace(go.Bar(name=model.model, x=list(DIAGNOSES),
-                                       y=[accuracy.get(dx) for dx in DIAGNOSES]))
-        floor = evaluation.models[0].results["conditional_accuracy"].details["floor_per_class"]
-        per_class.add_trace(go.Scatter(name="real floor", x=list(DIAGNOSES), mode="markers",
-                                       y=[floor.get(dx) for dx in DIAGNOSES]))
-        per_class.update_layout(title="Conditional accuracy per class", barmode="group")
-        parts.append(per_class.to_html(full_html=False, include_plotlyjs=False))
+        parts.append(_grouped_accuracy(
+            "Conditional accuracy per class", list(DIAGNOSES),
+            {m.model: m.results["conditional_accuracy"].details["per_class"]
+             for m in evaluation.models},
+            evaluation.models[0].results["conditional_accuracy"].details["floor_per_class"]))
+    if "skin_type_accuracy" in names:
+        parts.append(_grouped_accuracy(
+            "Conditional accuracy per Fitzpatrick skin type", [f"type {k}" for k in SKIN_TYPES],
+            {m.model: _type_accuracies(m.results["skin_type_accuracy"].details["by_skin_type"])
+             for m in evaluation.models},
+            _type_accuracies(evaluation.models[0].results["skin_type_accuracy"]
+                             .details["floor_by_skin_type"])))
     for index, model in enumerate(evaluation.models):
         parts.append(_image_figure(sample_grid(model.candidate), f"{model.model}: samples"))
         pairs = neighbour_pairs(evaluation, index)
@@ -171,6 +196,25 @@ def html_report(evaluation: Evaluation, document: dict) -> str:
     return ("<!doctype html><html><head><meta charset='utf-8'><title>LesionLab evaluation"
             f"</title></head><body><h1>LesionLab evaluation</h1><p>{summary}</p>"
             + "".join(parts) + "</body></html>")
+
+
+def _type_accuracies(table: dict | None) -> dict[str, float]:
+    return {f"type {skin_type}": row["accuracy"] for skin_type, row in (table or {}).items()}
+
+
+def _grouped_accuracy(title: str, groups: list[str], by_model: dict[str, dict],
+                      floor: dict) -> str:
+    """Bars per model for each group, the real floor as markers (plotly HTML fragment)."""
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    for model, accuracy in by_model.items():
+        figure.add_trace(go.Bar(name=model, x=groups, y=[accuracy.get(g) for g in groups]))
+    if floor:
+        figure.add_trace(go.Scatter(name="real floor", x=groups, mode="markers",
+                                    y=[floor.get(g) for g in groups]))
+    figure.update_layout(title=title, barmode="group")
+    return figure.to_html(full_html=False, include_plotlyjs=False)
 
 
 def _image_figure(image: np.ndarray, title: str) -> str:

@@ -72,9 +72,12 @@ def _split_halves(loaded: LoadedImages, *, seed: int) -> tuple[np.ndarray, np.nd
 
 def _measure_loaded(name, loaded: LoadedImages, positions, *, auditor, inception, cache,
                     progress) -> SampleSet:
+    skin_types = loaded.skin_types
     return samples.measure(
         name=name, images=loaded.images[positions], labels=loaded.labels[positions],
-        diameter_mm=loaded.diameter_mm[positions], auditor=auditor, inception=inception,
+        diameter_mm=loaded.diameter_mm[positions],
+        skin_types=None if skin_types is None else skin_types[positions],
+        auditor=auditor, inception=inception,
         cache=cache, progress=lambda done, total: progress(f"features: {name}", done, total))
 
 
@@ -85,6 +88,7 @@ def _generated_set(model: str, *, reference: SampleSet, count: int, size: int, s
     profiles = samples.profiles_like(reference.labels, count=count, seed=seed)
     labels = np.array([DIAGNOSES.index(p.dx) for p in profiles])
     diameters = np.array([p.diameter_mm for p in profiles])
+    skin_types = np.array([p.skin_type for p in profiles], dtype=np.int64)
     key = fingerprint("generated", samples.model_fingerprint(model), auditor.model_id,
                       getattr(inception, "model_id", ""), labels, diameters, seed, size)
     stored = cache.get(key)
@@ -102,6 +106,7 @@ def _generated_set(model: str, *, reference: SampleSet, count: int, size: int, s
         cache.put(key, stored)
     extra = {"inception": stored["inception"]} if "inception" in stored else {}
     return SampleSet(name=model, labels=labels, diameter_mm=diameters, extra_features=extra,
+                     skin_types=skin_types,
                      **{k: v for k, v in stored.items() if k != "inception"})
 
 

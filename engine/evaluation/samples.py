@@ -105,6 +105,7 @@ def measure(
     inception=None,
     cache: ArrayCache | None = None,
     progress: Progress | None = None,
+    skin_types: np.ndarray | None = None,
 ) -> SampleSet:
     """Measure every image once; a second call with the same images and models reads the cache."""
     key = fingerprint(auditor.model_id, getattr(inception, "model_id", ""), images, labels,
@@ -125,4 +126,4 @@ def measure(
                      probabilities=stored["probabilities"], diameter_mm=np.asarray(diameter_mm),
                      measured_diameter_px=stored["measured_diameter_px"],
                      colour_counts=stored["colour_counts"], thumbnails=stored["thumbnails"],
-                     extra_features=extra)
+                     extra_features=extra, skin_types=skin_types)

@@ -16,13 +16,13 @@ TINY_AUDITOR = AuditorConfig(input_size=32, internal_size=16, widths=(8, 16), fe
 def write_phantom_set(folder, *, count, seed, size=48):
     """`count` phantom images with their profiles as a HAM10000-layout data set."""
     profiles = ProfileSampler.default().sample(n=count, class_mix="balanced", seed=seed)
-    with open_writer(folder, format="ham10000") as writer:
+    with open_writer(folder, format="ham10000", columns=("skin_type",)) as writer:
         for index, profile in enumerate(profiles):
             image, _ = render(profile, size=size, seed=seed * 1000 + index)
             writer.add(f"img{seed}_{index}", image, {
                 "lesion_id": f"lesion{seed}_{index}", "dx": profile.dx, "dx_type": "phantom",
                 "age": profile.age, "sex": profile.sex, "site": profile.site,
-                "diameter_mm": profile.diameter_mm})
+                "diameter_mm": profile.diameter_mm, "skin_type": profile.skin_type})
     return folder
 
 

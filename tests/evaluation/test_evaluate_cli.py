@@ -12,7 +12,7 @@ from engine.evaluation import samples
 pytestmark = pytest.mark.slow
 
 METRICS = ("fid,kid,precision,recall,density,coverage,conditional_accuracy,"
-           "diameter_consistency,colour_consistency,diversity,memorization")
+           "diameter_consistency,colour_consistency,diversity,memorization,skin_type_accuracy")
 
 
 def _evaluate(real, training, auditor, out):
@@ -37,7 +37,11 @@ def test_evaluate_writes_reports_and_reruns_from_cache(phantom_sets, tiny_audito
     assert 0 <= document["models"]["phantom"]["memorization"]["details"]["p_value"] <= 1
     report = (tmp_path / "report" / "report.md").read_text()
     assert "| fid | lower |" in report and "images/phantom-samples.png" in report
-    assert "Misread as" in report
+    assert "Misread as" in report and "## Conditional accuracy per skin type" in report
+    by_type = document["models"]["phantom"]["skin_type_accuracy"]["details"]
+    assert sum(row["images"] for row in by_type["by_skin_type"].values()) == \
+        document["generated_images_per_model"]
+    assert by_type["floor_by_skin_type"], "phantom data sets record skin types"
     assert (tmp_path / "report" / "images" / "phantom-neighbours.png").is_file()
     assert "plotly" in (tmp_path / "report" / "report.html").read_text()
 

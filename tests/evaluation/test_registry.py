@@ -72,3 +72,28 @@ def test_conditional_accuracy_says_where_misread_images_go():
     misread = misreadings(conditioned=conditioned, predicted=predicted, classes=("a", "b", "c"))
     assert list(misread["a"].items()) == [("c", pytest.approx(2 / 6)), ("b", pytest.approx(1 / 6))]
     assert misread["b"] == {}
+
+
+def test_skin_type_accuracy_is_the_worst_type_with_enough_images():
+    rng = np.random.default_rng(3)
+    candidate = _sample_set(rng, 65)
+    skin_types = np.array([1] * 30 + [6] * 30 + [3] * 5)
+    wrong = np.r_[np.zeros(30, bool), np.arange(30) % 2 == 0, np.ones(5, bool)]
+    probabilities = candidate.probabilities.copy()
+    probabilities[wrong] = np.roll(probabilities[wrong], 1, axis=1)
+    candidate = SampleSet(**{**candidate.__dict__, "probabilities": probabilities,
+                             "skin_types": skin_types})
+    holdout = _sample_set(rng, 40)
+    inputs = EvaluationInputs(candidate=candidate, reference=_sample_set(rng, 40),
+                              holdout=SampleSet(**{**holdout.__dict__,
+                                                   "skin_types": np.full(40, 2)}))
+    result = run_metrics(inputs, names=("skin_type_accuracy",))["skin_type_accuracy"]
+    table = result.details["by_skin_type"]
+    assert {k: (row["accuracy"], row["images"]) for k, row in table.items()} == {
+        1: (1.0, 30), 3: (0.0, 5), 6: (0.5, 30)}
+    assert result.value == 0.5 and result.floor == 1.0
+    without = EvaluationInputs(candidate=_sample_set(rng, 30), reference=inputs.reference,
+                               holdout=holdout)
+    assert run_metrics(without, names=("skin_type_accuracy", "fid")).keys() == {"fid"}
+    with pytest.raises(ValueError, match="skin_types has 3 rows"):
+        SampleSet(**{**holdout.__dict__, "skin_types": np.ones(3)})
