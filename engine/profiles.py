@@ -40,6 +40,7 @@ PRIOR_FORMAT_VERSION = 1
 DEFAULT_SMOOTHING = 0.05
 # Pseudo-count added to every cell of the per-diagnosis conditional tables.
 DEFAULT_PSEUDO_COUNT = 0.5
+SKIN_MIXES = ("prior", "balanced")
 
 AGE_LEVELS: tuple[int | None, ...] = (*AGE_BINS, None)
 
@@ -261,6 +262,7 @@ class ProfileSampler:
         class_mix: str | Mapping[str, float] = "realistic",
         fixed: Mapping | None = None,
         seed: int | np.random.Generator,
+        skin_mix: str = "prior",
     ) -> list[PatientProfile]:
         """Draw `n` profiles.
 
@@ -268,17 +270,26 @@ class ProfileSampler:
         the same share, a mapping {dx: weight} sets shares (missing diagnoses get none).
         fixed: field values every profile takes (dx, age, sex, site, skin_type, diameter_mm);
         the other fields are drawn conditionally on them.
+        skin_mix: "prior" draws Fitzpatrick types from each diagnosis's weights (types 5 and 6
+        are rare), "balanced" draws the six types equally often, so that a generator trained
+        on the profiles sees dark skin as often as light.
         """
         if not isinstance(n, int | np.integer) or n < 0:
             raise ValueError(f"n must be a non-negative integer, got {n!r}")
+        if skin_mix not in SKIN_MIXES:
+            raise ValueError(f"skin_mix {skin_mix!r} must be one of {', '.join(SKIN_MIXES)}")
         fixed = dict(fixed or {})
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         grid = self._conditioned_grid(class_mix, fixed)
         flat = grid.ravel()
         cells = rng.choice(flat.size, size=n, p=flat / flat.sum())
         dx_i, age_i, sex_i, site_i = np.unravel_index(cells, grid.shape)
-        skin_types = _draw_skin_types(dx_i, rng) if "skin_type" not in fixed else np.full(
-            n, fixed["skin_type"])
+        if "skin_type" in fixed:
+            skin_types = np.full(n, fixed["skin_type"])
+        elif skin_mix == "balanced":
+            skin_types = rng.choice(SKIN_TYPES, size=n)
+        else:
+            skin_types = _draw_skin_types(dx_i, rng)
         diameters = _draw_diameters(dx_i, rng) if "diameter_mm" not in fixed else np.full(
             n, fixed["diameter_mm"], dtype=float)
         profiles = [

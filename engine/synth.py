@@ -18,7 +18,7 @@ import numpy as np
 
 from engine.phantom import GENERATOR_ID, VERSION, render
 from engine.phantom.render import MAX_SIZE, MIN_SIZE
-from engine.profiles import PatientProfile, ProfileSampler
+from engine.profiles import SKIN_MIXES, PatientProfile, ProfileSampler
 
 FORMATS = ("isic2024", "ham10000")
 CLASS_MIXES = ("realistic", "balanced")
@@ -49,6 +49,7 @@ class SynthConfig:
     seed: int = 0
     format: str = "isic2024"
     class_mix: str = "realistic"
+    skin_mix: str = "prior"
 
     def __post_init__(self) -> None:
         if not isinstance(self.n, int) or self.n < 1:
@@ -58,6 +59,9 @@ class SynthConfig:
         if self.class_mix not in CLASS_MIXES:
             raise ValueError(f"--class-mix {self.class_mix!r} must be one of "
                              f"{', '.join(CLASS_MIXES)}")
+        if self.skin_mix not in SKIN_MIXES:
+            raise ValueError(f"--skin-mix {self.skin_mix!r} must be one of "
+                             f"{', '.join(SKIN_MIXES)}")
         if not isinstance(self.size, int) or not MIN_SIZE <= self.size <= MAX_SIZE:
             raise ValueError(f"--size {self.size!r} must be from {MIN_SIZE} to {MAX_SIZE} px")
         if not isinstance(self.seed, int) or self.seed < 0:
@@ -72,7 +76,8 @@ def image_seed(seed: int, index: int) -> int:
 
 def synth_profiles(config: SynthConfig) -> list[PatientProfile]:
     return ProfileSampler.default().sample(
-        n=config.n, class_mix=config.class_mix, seed=np.random.default_rng([config.seed, 0]))
+        n=config.n, class_mix=config.class_mix, skin_mix=config.skin_mix,
+        seed=np.random.default_rng([config.seed, 0]))
 
 
 def _render_one(task: tuple[int, dict, int, int]) -> tuple[int, np.ndarray, dict]:

@@ -25,8 +25,10 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 GPU_D_CHANNEL_BASE = 6144
 
 
-def phantom_training_data(*, n: int, size: int, seed: int, workers: int):
-    """Render n phantoms (class-balanced) and encode their profiles."""
+def phantom_training_data(*, n: int, size: int, seed: int, workers: int,
+                          skin_mix: str = "prior"):
+    """Render n phantoms (class-balanced; skin types by `skin_mix`) and encode their
+    profiles."""
     import numpy as np
 
     from engine.conditioning import ConditionEncoder
@@ -35,7 +37,8 @@ def phantom_training_data(*, n: int, size: int, seed: int, workers: int):
     from engine.training import TrainingData
     from engine.vocabulary import DIAGNOSES
 
-    config = SynthConfig(n=n, size=size, seed=seed, format="isic2024", class_mix="balanced")
+    config = SynthConfig(n=n, size=size, seed=seed, format="isic2024", class_mix="balanced",
+                         skin_mix=skin_mix)
     images = np.zeros((n, size, size, 3), dtype=np.uint8)
     profiles = [None] * n
     for index, image, _criteria, profile in rendered(config, workers=workers):
@@ -45,7 +48,8 @@ def phantom_training_data(*, n: int, size: int, seed: int, workers: int):
         images=images, conditions=encoder.transform(profiles),
         labels=np.array([DIAGNOSES.index(p.dx) for p in profiles]), class_names=DIAGNOSES,
         encoder=encoder,
-        source=f"phantom renderer {VERSION}: {n} images, seed {seed}, balanced class mix")
+        source=f"phantom renderer {VERSION}: {n} images, seed {seed}, balanced class mix, "
+               f"{skin_mix} skin mix")
 
 
 def main() -> None:
@@ -65,13 +69,16 @@ def main() -> None:
                              f"(lesionlab train on the CPU: {TrainConfig.d_channel_base})")
     parser.add_argument("--channel-base", type=int, default=TrainConfig.channel_base,
                         help="generator width: channels at resolution r = base / r")
+    parser.add_argument("--skin-mix", default="prior", choices=("prior", "balanced"),
+                        help="balanced: the six Fitzpatrick types equally often")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 
     from engine.nets.gan_jax import train_on_jax
 
     started = time.perf_counter()
-    data = phantom_training_data(n=args.n, size=128, seed=args.seed, workers=args.workers)
+    data = phantom_training_data(n=args.n, size=128, seed=args.seed, workers=args.workers,
+                                 skin_mix=args.skin_mix)
     print(f"rendered {args.n} phantoms in {time.perf_counter() - started:.0f} s", flush=True)
     config = TrainConfig(batch=args.batch, steps=args.steps, seed=args.seed,
                          ema_decay=args.ema_decay, r1_gamma=args.r1_gamma,

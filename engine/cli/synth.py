@@ -22,13 +22,17 @@ def synth(
     out: Path = typer.Option(..., help="Folder to create."),
     workers: int = typer.Option(1, help="Worker processes (the output does not depend on it)."),
     class_mix: str = typer.Option("realistic", help="realistic or balanced."),
+    skin_mix: str = typer.Option(
+        "prior", help="prior (skin types as in the profile prior) or balanced (six types "
+        "equally often)."),
     overwrite: bool = typer.Option(False, help="Replace a non-empty output folder."),
 ) -> None:
     """Render phantoms from sampled patient profiles and write them as a data set."""
     from engine.progress import progress_bar
     from engine.synth import SynthConfig, write_dataset
 
-    config = SynthConfig(n=n, size=size, seed=seed, format=format, class_mix=class_mix)
+    config = SynthConfig(n=n, size=size, seed=seed, format=format, class_mix=class_mix,
+                         skin_mix=skin_mix)
     with progress_bar() as progress:
         task = progress.add_task("synth", total=n)
         folder = write_dataset(config, out=out, workers=workers, overwrite=overwrite,

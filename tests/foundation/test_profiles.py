@@ -112,10 +112,23 @@ def test_diameters_and_skin_types_follow_the_per_class_tables(sampler):
     assert set(frame.skin_type) <= {1, 2, 3, 4, 5, 6}
 
 
+def test_balanced_skin_mix_gives_each_skin_type_a_sixth_and_keeps_the_rest(sampler):
+    balanced = sampler.sample(n=12_000, class_mix="balanced", skin_mix="balanced", seed=2)
+    shares = _shares(p.skin_type for p in balanced)
+    assert set(shares) == {1, 2, 3, 4, 5, 6}
+    assert all(abs(s - 1 / 6) < 0.015 for s in shares.values())
+    prior = sampler.sample(n=12_000, class_mix="balanced", seed=2)
+    assert _shares(p.skin_type for p in prior)[6] < 0.05
+    assert [p.dx for p in balanced] == [p.dx for p in prior]
+    assert {p.skin_type for p in sampler.sample(n=5, fixed={"skin_type": 2},
+                                                skin_mix="balanced", seed=0)} == {2}
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
         ({"class_mix": "weird"}, "class_mix"),
+        ({"skin_mix": "dark"}, "skin_mix 'dark' must be one of prior, balanced"),
         ({"class_mix": {"xyz": 1}}, "unknown diagnoses"),
         ({"fixed": {"dx": "melanoma"}}, "fixed dx"),
         ({"fixed": {"colour": "red"}}, "cannot fix colour"),

@@ -84,3 +84,15 @@ def test_cli_writes_a_data_set_and_refuses_bad_options(tmp_path):
     again = runner.invoke(app, ["synth", "--n", "3", "--size", "40", "--format", "ham10000",
                                 "--out", str(out)])
     assert again.exit_code == 2 and "not empty" in again.output
+    dark = runner.invoke(app, ["synth", "--n", "3", "--skin-mix", "dark", "--out",
+                               str(tmp_path / "y")])
+    assert dark.exit_code == 2 and "--skin-mix 'dark'" in dark.output
+
+
+def test_a_balanced_skin_mix_reaches_the_written_skin_types(tmp_path):
+    import pandas as pd
+
+    write_dataset(SynthConfig(n=60, size=32, seed=3, class_mix="balanced",
+                              skin_mix="balanced"), out=tmp_path / "even")
+    types = pd.read_csv(tmp_path / "even" / "train-metadata.csv")["skin_type"]
+    assert set(types) == {1, 2, 3, 4, 5, 6} and (types >= 5).mean() > 0.2
