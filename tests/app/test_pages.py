@@ -9,13 +9,13 @@ import json
 
 import numpy as np
 import pytest
-from apptest_support import app_as, button, texts
+from apptest_support import ENGLISH, app_as, button, texts
 from PIL import Image
 
 from engine.quiz import QuizSpec
 from engine.services import authoring, practice, review, teaching
 from engine.store import items
-from engine.store.models import ValidationStatus
+from engine.store.models import Quiz, ValidationStatus
 
 SMALL = QuizSpec(name="custom", classes=("mel", "nv"), n_options=2, severity_range=(0, 1),
                  n_items=3)
@@ -41,10 +41,14 @@ def test_educator_previews_publishes_and_gets_a_join_code(runtime, accounts):
     assert not app.exception
     assert "Three cases at these settings" in texts(app)
     assert "phantom" in texts(app)  # no checkpoint installed: the source is named
+    (typical,) = [t for t in app.toggle if t.label == ENGLISH["educator.typical_cases"]]
+    typical.set_value(True).run()
     button(app, "educator.publish").click().run()
     (published,) = teaching.my_quizzes(runtime=runtime, actor=accounts["educator"])
     assert published.items == 10
     assert f"Join code: {published.join_code}" in texts(app)
+    with runtime.database.reading() as session:
+        assert session.get(Quiz, published.quiz_id).spec["typical_cases"] is True
 
 
 def test_educator_analytics_and_csv_export_follow_the_answers(runtime, accounts):
