@@ -9,6 +9,7 @@ from ui.i18n import refusal_text, t
 from ui.session import require_actor, runtime
 
 from engine.services import authoring, model_lab
+from engine.vocabulary import SKIN_TYPE_NAMES
 
 require_actor()
 shared = runtime()
@@ -35,6 +36,14 @@ else:
             | {t("model_lab.real_floor"): {answer_label(dx): value
                                            for dx, value in report.floor_per_class.items()}},
             title=t("model_lab.per_class"), axis=t("model_lab.conditional_accuracy")),
+            width="stretch")
+    if report.per_skin_type:
+        st.plotly_chart(charts.grouped_bars(
+            groups={model: {SKIN_TYPE_NAMES[k]: value for k, value in values.items()}
+                    for model, values in report.per_skin_type.items()}
+            | {t("model_lab.real_floor"): {SKIN_TYPE_NAMES[k]: value
+                                           for k, value in report.floor_per_skin_type.items()}},
+            title=t("model_lab.per_skin_type"), axis=t("model_lab.conditional_accuracy")),
             width="stretch")
     for name, png in report.grids:
         st.image(png, caption=name, width="stretch")

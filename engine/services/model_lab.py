@@ -8,7 +8,7 @@ one.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.refusals import Refusal
@@ -29,6 +29,9 @@ class Report:
     per_class: dict[str, dict[str, float | None]]  # model -> dx -> conditional accuracy
     floor_per_class: dict[str, float | None]
     grids: tuple[tuple[str, bytes], ...]
+    # model -> Fitzpatrick type -> conditional accuracy, and the real floor (when recorded)
+    per_skin_type: dict[str, dict[int, float]] = field(default_factory=dict)
+    floor_per_skin_type: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,11 +72,23 @@ def read_report(*, path: Path) -> Report:
             details = results[model]["conditional_accuracy"]["details"]
             per_class[model] = {dx: details.get("per_class", {}).get(dx) for dx in DIAGNOSES}
             floor = details.get("floor_per_class", floor)
+    per_skin_type, floor_per_skin_type = {}, {}
+    if "skin_type_accuracy" in names:
+        for model in models:
+            details = results[model]["skin_type_accuracy"]["details"]
+            per_skin_type[model] = _accuracy_by_type(details.get("by_skin_type"))
+            floor_per_skin_type = _accuracy_by_type(details.get("floor_by_skin_type"))
     grids = tuple((image.stem, image.read_bytes())
                   for image in sorted((path.parent / "images").glob("*.png")))
     summary = {key: document.get(key) for key in ("real", "generated_images_per_model", "seed",
                                                   "seconds")}
-    return Report(path.parent.name, models, summary, tuple(rows), per_class, floor, grids)
+    return Report(path.parent.name, models, summary, tuple(rows), per_class, floor, grids,
+                  per_skin_type, floor_per_skin_type)
+
+
+def _accuracy_by_type(table: dict | None) -> dict[int, float]:
+    """metrics.json's {"5": {"accuracy": ..., ...}} -> {5: accuracy}."""
+    return {int(skin_type): row["accuracy"] for skin_type, row in (table or {}).items()}
 
 
 def model_cards(*, models_dir: Path) -> list[ModelCard]:

@@ -182,14 +182,23 @@ def test_model_lab_shows_a_written_report(runtime, accounts, tmp_path, monkeypat
     accuracy = {"name": "conditional_accuracy", "value": 0.5, "floor": 0.8,
                 "higher_is_better": True,
                 "details": {"per_class": {"mel": 0.4}, "floor_per_class": {"mel": 0.9}}}
+    by_type = {"name": "skin_type_accuracy", "value": 0.3, "floor": 0.9,
+               "higher_is_better": True,
+               "details": {"by_skin_type": {"1": {"accuracy": 0.8, "images": 40},
+                                            "6": {"accuracy": 0.3, "images": 25}},
+                           "floor_by_skin_type": {"6": {"accuracy": 0.9, "images": 30}}}}
     (folder / "metrics.json").write_text(json.dumps({"models": {"gan": {
-        "kid": result, "conditional_accuracy": accuracy}}}))
+        "kid": result, "conditional_accuracy": accuracy, "skin_type_accuracy": by_type}}}))
     monkeypatch.setenv("LESIONLAB_REPORTS_DIR", str(tmp_path / "reports"))
     app = app_as(accounts["educator"]).switch_page("app_pages/model_lab.py").run()
     assert not app.exception
     table = app.dataframe[0].value
-    assert table["metric"].tolist() == ["kid", "conditional_accuracy"]
-    assert table["gan"].tolist() == [0.12, 0.5]
+    assert table["metric"].tolist() == ["kid", "conditional_accuracy", "skin_type_accuracy"]
+    assert table["gan"].tolist() == [0.12, 0.5, 0.3]
+    charts = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    (skin_chart,) = [c for c in charts if "skin type" in c["layout"]["title"]["text"]]
+    assert [(bar["name"], bar["x"], bar["y"]) for bar in skin_chart["data"]] == [
+        ("gan", ["I", "VI"], [0.8, 0.3]), ("real floor", ["VI"], [0.9])]
 
 
 def test_admin_creates_an_account_that_can_then_sign_in(runtime, accounts):
