@@ -17,9 +17,9 @@ page_header(title_key="studio.title", subtitle_key="studio.subtitle")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _rendered(profile: dict, seed: int) -> list:
+def _rendered(profile: dict, seed: int, truncation: float) -> list:
     return studio.render_all(profile=PatientProfile.from_dict(profile), seed=seed,
-                             models_dir=shared.config.models_dir)
+                             models_dir=shared.config.models_dir, truncation=truncation)
 
 
 @st.cache_data(max_entries=2, show_spinner=False, scope="session")
@@ -40,6 +40,8 @@ profile_column, images_column = st.columns([4, 11], gap="large")
 with profile_column, st.container(border=True):
     seed = int(st.number_input(t("studio.seed"), 0, 2**31 - 1, 1))
     dx = st.selectbox(t("studio.diagnosis"), DIAGNOSES, format_func=answer_label, index=4)
+    truncation = st.select_slider(t("studio.truncation"), options=studio.TRUNCATIONS, value=1.0,
+                                  help=t("studio.truncation_help"))
     sampled = studio.sample_profile(seed=seed, dx=dx)
     if st.toggle(t("studio.edit_profile"), value=False):
         profile = PatientProfile(
@@ -60,7 +62,7 @@ with profile_column, st.container(border=True):
 
 with images_column:
     with st.spinner(t("studio.rendering")):
-        images = _rendered(profile.to_dict(), seed)
+        images = _rendered(profile.to_dict(), seed, truncation)
     for column, image in zip(st.columns(len(images)), images, strict=True):
         with column, st.container(border=True):
             st.markdown(f"**{t(f'studio.source.{image.source}')}**")

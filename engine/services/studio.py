@@ -14,11 +14,14 @@ from pathlib import Path
 
 from engine.degrade import DEGRADATIONS, degradation, describe, replay
 from engine.profiles import PatientProfile, ProfileSampler
+from engine.quiz import TYPICAL_TRUNCATION
 from engine.quiz_items import decode_png, encode_png
 from engine.services.uploads import MAX_UPLOAD_BYTES, read_upload
 from engine.sources import SOURCE_NAMES, source_by_name
 
 STUDIO_SIZE = 128  # pixels a side, as the shipped models render
+# Truncations offered on the page, from none to the quiz's typical cases (engine.quiz).
+TRUNCATIONS = (1.0, 0.85, 0.7, TYPICAL_TRUNCATION)
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,10 @@ def sample_profile(*, seed: int, dx: str | None = None) -> PatientProfile:
     return ProfileSampler.default().sample(n=1, fixed=fixed, seed=seed)[0]
 
 
-def render_all(*, profile: PatientProfile, seed: int, models_dir: Path) -> list[StudioImage]:
-    """The profile from GAN, deconvolution baseline and phantom, in that order."""
+def render_all(*, profile: PatientProfile, seed: int, models_dir: Path,
+               truncation: float = 1.0) -> list[StudioImage]:
+    """The profile from GAN, deconvolution baseline and phantom, in that order; `truncation`
+    below 1 makes the two models' images more typical (phantoms ignore it)."""
     shown = []
     for name in SOURCE_NAMES:
         try:
@@ -44,7 +49,7 @@ def render_all(*, profile: PatientProfile, seed: int, models_dir: Path) -> list[
         except ValueError as error:
             shown.append(StudioImage(name, None, None, str(error)))
             continue
-        batch = source.render([profile], seed=seed)
+        batch = source.render([profile], seed=seed, truncation=truncation)
         shown.append(StudioImage(name, encode_png(batch.images[0]), source.generator_id, None))
     return shown
 

@@ -149,6 +149,9 @@ def photo(format: str) -> bytes:
 
 def test_studio_degrades_an_uploaded_photo_and_refuses_a_mislabelled_one(runtime, accounts):
     app = app_as(accounts["educator"]).switch_page("app_pages/studio.py").run()
+    (typicality,) = [s for s in app.select_slider if s.label == ENGLISH["studio.truncation"]]
+    typicality.set_value(0.5).run()
+    assert not app.exception
     (uploader,) = app.file_uploader
     assert uploader.allowed_type == [".jpg", ".jpeg", ".png"]
     uploader.upload("mole.jpg", photo("JPEG"), "image/jpeg").run()
@@ -164,6 +167,19 @@ def test_studio_degrades_an_uploaded_photo_and_refuses_a_mislabelled_one(runtime
     assert [error.value for error in app.error] == [
         "This photo cannot be used: image mole.jpg is a PNG image, but its name ends in .jpg"]
     assert app.radio[0].options == ["Procedural phantom"]
+
+
+def test_studio_typicality_changes_the_models_images_and_not_the_phantom():
+    from engine.services import studio
+    from engine.sources import MODELS_ROOT
+
+    profile = studio.sample_profile(seed=4, dx="mel")
+    shown = {truncation: {image.source: image.png for image in studio.render_all(
+        profile=profile, seed=4, models_dir=MODELS_ROOT, truncation=truncation)}
+        for truncation in (1.0, studio.TRUNCATIONS[-1])}
+    assert shown[1.0]["phantom"] == shown[0.5]["phantom"]
+    assert shown[1.0]["gan"] != shown[0.5]["gan"]
+    assert shown[1.0]["deconv"] != shown[0.5]["deconv"]
 
 
 def test_model_lab_without_a_report_says_how_to_make_one(runtime, accounts, tmp_path,
