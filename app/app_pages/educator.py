@@ -10,7 +10,7 @@ from ui.session import require_actor, runtime
 
 from engine.quiz import QuizSpec
 from engine.services import advice, authoring, teaching
-from engine.vocabulary import DIAGNOSES
+from engine.vocabulary import DIAGNOSES, SKIN_TYPE_NAMES
 
 actor = require_actor()
 shared = runtime()
@@ -78,8 +78,11 @@ with design_tab:
         settings_column.error(refusal_text(error))
     with preview_column:
         st.subheader(t("educator.preview"))
-        source = source_label(authoring.source_info(runtime=shared))
-        st.caption(t("educator.preview_help", source=source))
+        info = authoring.source_info(runtime=shared)
+        st.caption(t("educator.preview_help", source=source_label(info)))
+        if info.weak_skin_types:
+            st.warning(t("educator.weak_skin_types", types=", ".join(
+                SKIN_TYPE_NAMES[k] for k in info.weak_skin_types)), icon=":material/warning:")
         if design is not None:
             for column, item in zip(st.columns(authoring.PREVIEW_ITEMS),
                                     _preview(design.spec.to_dict(), seed), strict=False):

@@ -6,6 +6,7 @@ used and labelled as such (every item records the source and the reason).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,9 @@ from engine.store.items import NewItem
 
 FEEDBACK_MODES = ("each", "end")
 PREVIEW_ITEMS = 3
+# Below this conditional accuracy (the evaluation issue's per-class target) a model's images of
+# a skin type are too often read as another diagnosis to teach with unreviewed.
+RELIABLE_ACCURACY = 0.75
 
 
 @dataclass(frozen=True)
@@ -63,12 +67,27 @@ class SourceInfo:
     generator_id: str
     version: str
     fallback: bool
+    weak_skin_types: tuple[int, ...] = ()
 
 
 def source_info(*, runtime: Runtime) -> SourceInfo:
     source = image_source(runtime=runtime)
+    generator = getattr(source, "generator", None)
+    weak = () if generator is None else weak_skin_types(generator.folder)
     return SourceInfo(source.name, source.generator_id, source.version,
-                      source.fallback_reason is not None)
+                      source.fallback_reason is not None, weak)
+
+
+def weak_skin_types(folder: Path) -> tuple[int, ...]:
+    """Fitzpatrick types on which the model's evaluation (the `evaluation` block of its
+    metrics.json, when recorded) found conditional accuracy below RELIABLE_ACCURACY."""
+    try:
+        recorded = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return ()
+    by_type = recorded.get("evaluation", {}).get("conditional_accuracy_by_skin_type", {})
+    return tuple(sorted(int(skin_type) for skin_type, accuracy in by_type.items()
+                        if accuracy < RELIABLE_ACCURACY))
 
 
 def build_items(*, runtime: Runtime, spec: QuizSpec, seed: int) -> tuple[QuizItem, ...]:

@@ -41,6 +41,7 @@ def test_educator_previews_publishes_and_gets_a_join_code(runtime, accounts):
     assert not app.exception
     assert "Three cases at these settings" in texts(app)
     assert "phantom" in texts(app)  # no checkpoint installed: the source is named
+    assert not app.warning  # phantoms carry no per-skin-type evaluation
     (typical,) = [t for t in app.toggle if t.label == ENGLISH["educator.typical_cases"]]
     typical.set_value(True).run()
     button(app, "educator.publish").click().run()
@@ -49,6 +50,23 @@ def test_educator_previews_publishes_and_gets_a_join_code(runtime, accounts):
     assert f"Join code: {published.join_code}" in texts(app)
     with runtime.database.reading() as session:
         assert session.get(Quiz, published.quiz_id).spec["typical_cases"] is True
+
+
+def test_educator_is_warned_of_the_skin_types_the_model_draws_poorly(accounts, monkeypatch,
+                                                                     tmp_path):
+    from engine.sources import MODELS_ROOT
+
+    assert authoring.weak_skin_types(MODELS_ROOT / "gan-128") == (5, 6)
+    (tmp_path / "metrics.json").write_text(json.dumps({"evaluation": {
+        "conditional_accuracy_by_skin_type": {"1": 0.9, "3": 0.74}}}))
+    assert authoring.weak_skin_types(tmp_path) == (3,)
+    (tmp_path / "metrics.json").write_text("{not json")
+    assert authoring.weak_skin_types(tmp_path) == ()
+    monkeypatch.setenv("LESIONLAB_MODELS_DIR", str(MODELS_ROOT))
+    app = app_as(accounts["educator"]).switch_page("app_pages/educator.py").run()
+    assert not app.exception
+    (warning,) = app.warning
+    assert warning.value.startswith("On skin types V, VI this model's images")
 
 
 def test_educator_analytics_and_csv_export_follow_the_answers(runtime, accounts):
