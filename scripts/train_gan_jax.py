@@ -53,6 +53,7 @@ def phantom_training_data(*, n: int, size: int, seed: int, workers: int,
 
 
 def main() -> None:
+    from engine.profiles import SKIN_MIXES
     from engine.training import TrainConfig
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -69,7 +70,7 @@ def main() -> None:
                              f"(lesionlab train on the CPU: {TrainConfig.d_channel_base})")
     parser.add_argument("--channel-base", type=int, default=TrainConfig.channel_base,
                         help="generator width: channels at resolution r = base / r")
-    parser.add_argument("--skin-mix", default="prior", choices=("prior", "balanced"),
+    parser.add_argument("--skin-mix", default="prior", choices=SKIN_MIXES,
                         help="balanced: the six Fitzpatrick types equally often")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()

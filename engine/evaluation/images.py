@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine.vocabulary import DIAGNOSES
+from engine.vocabulary import DIAGNOSES, SKIN_TYPES
 
 DIAMETER_COLUMNS = ("diameter_mm", "clin_size_long_diam_mm")
 
@@ -38,7 +38,7 @@ class LoadedImages:
         if "skin_type" not in self.table:
             return None
         types = pd.to_numeric(self.table["skin_type"], errors="coerce")
-        return types.where(types.between(1, 6), 0).fillna(0).to_numpy(np.int64)
+        return types.where(types.isin(SKIN_TYPES), 0).fillna(0).to_numpy(np.int64)
 
     @property
     def diameter_mm(self) -> np.ndarray:

@@ -12,8 +12,7 @@ import numpy as np
 
 from engine.evaluation.inputs import SampleSet, plain
 from engine.evaluation.run import Evaluation
-from engine.evaluation.skin_type_accuracy import SKIN_TYPES
-from engine.vocabulary import DIAGNOSES
+from engine.vocabulary import DIAGNOSES, SKIN_TYPES
 
 PER_CLASS_IN_GRID = 2
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from engine.evaluation.conditional_accuracy import per_class_accuracy
 from engine.evaluation.inputs import EvaluationInputs, MetricResult, SampleSet
+from engine.vocabulary import SKIN_TYPES
 
 # Fewer images than this in a skin type give an accuracy too noisy to call the worst.
 MIN_IMAGES = 20
-SKIN_TYPES = (1, 2, 3, 4, 5, 6)
 
 
 def accuracy_by_skin_type(sample: SampleSet) -> dict[int, dict]:
