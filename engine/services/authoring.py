@@ -71,7 +71,13 @@ class SourceInfo:
 
 
 def source_info(*, runtime: Runtime) -> SourceInfo:
-    source = image_source(runtime=runtime)
+    return _source_info(runtime.config.models_dir)
+
+
+@cache
+def _source_info(models_dir: Path) -> SourceInfo:
+    """Once per models folder, like the source itself: the page asks on every rerun."""
+    source = _source(models_dir)
     generator = getattr(source, "generator", None)
     weak = () if generator is None else weak_skin_types(generator.folder)
     return SourceInfo(source.name, source.generator_id, source.version,
