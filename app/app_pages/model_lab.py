@@ -11,6 +11,17 @@ from ui.session import require_actor, runtime
 from engine.services import authoring, model_lab
 from engine.vocabulary import SKIN_TYPE_NAMES
 
+
+def _accuracy_chart(per_model: dict, floor: dict, *, label, title: str) -> None:
+    """Conditional accuracy per group (class or skin type): one bar series per model and one
+    for the real floor."""
+    series = per_model | {t("model_lab.real_floor"): floor}
+    st.plotly_chart(charts.grouped_bars(
+        groups={name: {label(key): value for key, value in values.items()}
+                for name, values in series.items()},
+        title=title, axis=t("model_lab.conditional_accuracy")), width="stretch")
+
+
 require_actor()
 shared = runtime()
 page_header(title_key="model_lab.title", subtitle_key="model_lab.subtitle")
@@ -30,21 +41,11 @@ else:
     st.dataframe(report.rows, hide_index=True, width="stretch")
     st.caption(t("model_lab.floor_help"))
     if report.per_class:
-        st.plotly_chart(charts.grouped_bars(
-            groups={model: {answer_label(dx): value for dx, value in values.items()}
-                    for model, values in report.per_class.items()}
-            | {t("model_lab.real_floor"): {answer_label(dx): value
-                                           for dx, value in report.floor_per_class.items()}},
-            title=t("model_lab.per_class"), axis=t("model_lab.conditional_accuracy")),
-            width="stretch")
+        _accuracy_chart(report.per_class, report.floor_per_class, label=answer_label,
+                        title=t("model_lab.per_class"))
     if report.per_skin_type:
-        st.plotly_chart(charts.grouped_bars(
-            groups={model: {SKIN_TYPE_NAMES[k]: value for k, value in values.items()}
-                    for model, values in report.per_skin_type.items()}
-            | {t("model_lab.real_floor"): {SKIN_TYPE_NAMES[k]: value
-                                           for k, value in report.floor_per_skin_type.items()}},
-            title=t("model_lab.per_skin_type"), axis=t("model_lab.conditional_accuracy")),
-            width="stretch")
+        _accuracy_chart(report.per_skin_type, report.floor_per_skin_type,
+                        label=SKIN_TYPE_NAMES.__getitem__, title=t("model_lab.per_skin_type"))
     for name, png in report.grids:
         st.image(png, caption=name, width="stretch")
 
