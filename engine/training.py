@@ -8,6 +8,7 @@ state included), skips the batches already consumed, and ends where an uninterru
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
@@ -217,6 +218,21 @@ def build_model(config: TrainConfig, *, condition_dim: int):
     return model
 
 
+@contextlib.contextmanager
+def without_remapper():
+    """Turns Grappler's remapper off while training. With oneDNN kernels it fuses each
+    convolution with its LeakyReLU although the gradient still reads the unfused output, fails
+    on the GAN's training graph, logs an error and leaves the graph unfused anyway."""
+    import tensorflow as tf
+
+    previous = tf.config.optimizer.get_experimental_options().get("remapping", True)
+    tf.config.optimizer.set_experimental_options({"remapping": False})
+    try:
+        yield
+    finally:
+        tf.config.optimizer.set_experimental_options({"remapping": previous})
+
+
 def grid_inputs(data: TrainingData, *, columns: int, noise_dim: int, seed: int):
     """Fixed noise per column and, per class, the conditions of its first training rows."""
     noise = np.random.default_rng([seed, 2]).standard_normal((columns, noise_dim))
@@ -350,8 +366,9 @@ def train(config: TrainConfig, data: TrainingData, out: str | Path, *, resume: b
     if remaining:
         indices = batch_indices(data.labels, batch=config.batch, steps=config.steps,
                                 seed=config.seed, balanced=config.balanced)[start:]
-        model.fit(make_stream(data, indices), epochs=1, steps_per_epoch=remaining, verbose=0,
-                  callbacks=callbacks)
+        with without_remapper():
+            model.fit(make_stream(data, indices), epochs=1, steps_per_epoch=remaining,
+                      verbose=0, callbacks=callbacks)
     if guard.reason:
         kept = (f"the last good checkpoint (step {checkpointer.saved_step}) is kept in {out}"
                 if (out / TRAIN_STATE_FILE).exists() else "no checkpoint had been written yet")

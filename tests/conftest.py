@@ -4,6 +4,8 @@ import sys
 
 import pytest
 
+import engine  # noqa: F401  (chooses the CPU kernels before any test module imports TensorFlow)
+
 
 @pytest.fixture(autouse=True)
 def _restore_main_module():
