@@ -251,7 +251,8 @@ def initial_weights(config: TrainConfig, data: TrainingData) -> tuple[list, dict
     """The sampling weights of `config.init_from` and its provenance, checked to fit the run.
 
     Fine-tuning keeps the meaning of the condition, so the data must be encoded with the
-    model's own encoder (`load_training_data(..., encoder=...)`); the architecture must match.
+    model's own encoder (`load_training_data(..., encoder=...)`); the architecture must match,
+    except the discriminator's fields (`d_*`): a fine-tuned GAN's discriminator starts fresh.
     """
     from engine.generator import LesionGenerator
 
@@ -261,7 +262,8 @@ def initial_weights(config: TrainConfig, data: TrainingData) -> tuple[list, dict
                          f"trains a {config.model}")
     expected = config.architecture(condition_dim=data.encoder.dim).to_json()
     found = generator.config["architecture"]
-    changed = sorted(k for k in expected if expected[k] != found.get(k))
+    changed = sorted(k for k in expected
+                     if expected[k] != found.get(k) and not k.startswith("d_"))
     if changed:
         raise ValueError(f"--init-from {config.init_from} has another architecture ("
                          + ", ".join(f"{k}: {found.get(k)!r}, run {expected[k]!r}"

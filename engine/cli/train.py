@@ -37,6 +37,9 @@ def train(
     learning_rate_g: float = typer.Option(None, help="Generator learning rate (default: "
                                           "the recipe's, or the --init-from model's)."),
     learning_rate_d: float = typer.Option(None, help="Discriminator learning rate."),
+    d_channel_base: int = typer.Option(None, help="GAN discriminator width: channels at "
+                                       "resolution r = base / r (default 1536; the shipped "
+                                       "GAN, trained on a GPU: 6144)."),
     limit: int = typer.Option(None, help="Use only the first N images."),
     checkpoint_every: int = typer.Option(250, help="Steps between checkpoints."),
     sample_every: int = typer.Option(250, help="Steps between sample grids."),
@@ -63,7 +66,8 @@ def train(
     chosen = dict(model=model, size=size, batch=batch, steps=steps or 1, seed=seed,
                   balanced=balanced, mixed_precision=mixed_precision)
     chosen.update({name: value for name, value in (("learning_rate_g", learning_rate_g),
-                                                   ("learning_rate_d", learning_rate_d))
+                                                   ("learning_rate_d", learning_rate_d),
+                                                   ("d_channel_base", d_channel_base))
                    if value is not None})
     encoder = None
     if resume:

@@ -141,6 +141,16 @@ def test_fine_tuning_starts_from_the_given_model_and_records_it(tmp_path, data, 
     assert config["training"]["init_from"] == str(folder)
 
 
+def test_fine_tuning_may_widen_the_fresh_discriminator(tmp_path, data, gan_config, gan_run,
+                                                       quiet):
+    folder, _ = gan_run
+    wider = replace(gan_config, steps=1, init_from=str(folder),
+                    d_channel_base=2 * gan_config.d_channel_base)
+    train(wider, data, tmp_path, options=quiet)
+    config = json.loads((tmp_path / CONFIG_FILE).read_text())
+    assert config["architecture"]["d_channel_base"] == 2 * gan_config.d_channel_base
+
+
 def test_fine_tuning_refuses_another_kind_architecture_or_encoder(tmp_path, data, gan_config,
                                                                   gan_run, quiet, make_toy_data):
     folder, _ = gan_run
@@ -169,12 +179,14 @@ def test_cli_fine_tunes_on_new_data_with_the_models_encoder(tmp_path):
                                           "--size", "16", "--batch", "4", *arguments])
         assert result.exit_code == 0, result.output
 
-    run("--data", synth(1), "--steps", "2", "--out", str(tmp_path / "base"))
+    run("--data", synth(1), "--steps", "2", "--d-channel-base", "96",
+        "--out", str(tmp_path / "base"))
     run("--data", synth(2), "--steps", "2", "--learning-rate-g", "0",
         "--init-from", str(tmp_path / "base"), "--out", str(tmp_path / "tuned"))
     base, tuned = (json.loads((tmp_path / name / CONFIG_FILE).read_text())
                    for name in ("base", "tuned"))
     assert tuned["encoder"] == base["encoder"]
+    assert base["architecture"]["d_channel_base"] == tuned["architecture"]["d_channel_base"] == 96
     assert tuned["init"]["version"] == base["version"]
     # With a frozen learning rate the trained weights stay those of the base model (the batch
     # norm statistics still follow the new data).
