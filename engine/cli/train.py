@@ -48,6 +48,8 @@ def train(
     """Train a conditional GAN, the Conv2DTranspose baseline or the auditor classifier."""
     from dataclasses import replace
 
+    if d_channel_base is not None and model != "gan":
+        raise ValueError(f"--d-channel-base sets the GAN's discriminator; a {model} has none")
     if model == "auditor":
         _train_auditor(data=data, format=format, out=out, size=size, epochs=epochs,
                        limit=limit, seed=seed)

@@ -179,14 +179,12 @@ def test_cli_fine_tunes_on_new_data_with_the_models_encoder(tmp_path):
                                           "--size", "16", "--batch", "4", *arguments])
         assert result.exit_code == 0, result.output
 
-    run("--data", synth(1), "--steps", "2", "--d-channel-base", "96",
-        "--out", str(tmp_path / "base"))
+    run("--data", synth(1), "--steps", "2", "--out", str(tmp_path / "base"))
     run("--data", synth(2), "--steps", "2", "--learning-rate-g", "0",
         "--init-from", str(tmp_path / "base"), "--out", str(tmp_path / "tuned"))
     base, tuned = (json.loads((tmp_path / name / CONFIG_FILE).read_text())
                    for name in ("base", "tuned"))
     assert tuned["encoder"] == base["encoder"]
-    assert base["architecture"]["d_channel_base"] == tuned["architecture"]["d_channel_base"] == 96
     assert tuned["init"]["version"] == base["version"]
     # With a frozen learning rate the trained weights stay those of the base model (the batch
     # norm statistics still follow the new data).
@@ -195,3 +193,27 @@ def test_cli_fine_tunes_on_new_data_with_the_models_encoder(tmp_path):
                   for name in ("base", "tuned"))
     for before, after in zip(start, end, strict=True):
         np.testing.assert_array_equal(before.numpy(), after.numpy())
+
+
+def test_cli_sets_the_discriminator_width_of_a_gan_only(tmp_path):
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+    from engine.synth import SynthConfig, write_dataset
+
+    data = str(write_dataset(SynthConfig(n=8, size=32, seed=0, class_mix="balanced"),
+                             out=tmp_path / "data"))
+
+    def run(model, out):
+        return CliRunner().invoke(app, ["train", "--model", model, "--data", data, "--format",
+                                        "isic2024", "--size", "16", "--batch", "4", "--steps",
+                                        "1", "--d-channel-base", "96", "--out", str(out)])
+
+    result = run("gan", tmp_path / "gan")
+    assert result.exit_code == 0, result.output
+    config = json.loads((tmp_path / "gan" / CONFIG_FILE).read_text())
+    assert config["architecture"]["d_channel_base"] == 96
+    refused = run("deconv", tmp_path / "deconv")
+    assert refused.exit_code != 0
+    assert "--d-channel-base sets the GAN's discriminator; a deconv has none" in refused.output
+    assert not (tmp_path / "deconv").exists()
