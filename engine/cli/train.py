@@ -38,8 +38,8 @@ def train(
                                           "the recipe's, or the --init-from model's)."),
     learning_rate_d: float = typer.Option(None, help="Discriminator learning rate."),
     d_channel_base: int = typer.Option(None, help="GAN discriminator width: channels at "
-                                       "resolution r = base / r (default 1536; the shipped "
-                                       "GAN, trained on a GPU: 6144)."),
+                                       "resolution r = base / r (default: the recipe's; the "
+                                       "shipped GAN, trained on a GPU: 6144)."),
     limit: int = typer.Option(None, help="Use only the first N images."),
     checkpoint_every: int = typer.Option(250, help="Steps between checkpoints."),
     sample_every: int = typer.Option(250, help="Steps between sample grids."),
