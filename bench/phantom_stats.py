@@ -1,6 +1,6 @@
 """Phantoms against real images, class by class, on cheap pixel statistics (seconds, no
 training): lesion share of the frame, lesion and skin colour in CIELAB, texture inside the
-lesion and edge sharpness, printed real | phantom side by side.
+lesion, edge sharpness and the speckle of the skin, printed real | phantom side by side.
 
     .venv/bin/python bench/phantom_stats.py --real ../shared/data/ham10000/sample
 """
@@ -19,7 +19,7 @@ from engine.profiles import ProfileSampler
 from engine.vocabulary import DIAGNOSES
 
 COLUMNS = (("area", 2), ("L", 0), ("a", 0), ("b", 0), ("skin L", 0), ("skin a", 0),
-           ("skin b", 0), ("tex", 1), ("edge", 3))
+           ("skin b", 0), ("tex", 1), ("edge", 3), ("speckle", 1))
 
 
 def summary(images: list[np.ndarray]) -> dict[str, float]:
@@ -32,6 +32,7 @@ def summary(images: list[np.ndarray]) -> dict[str, float]:
         "skin L": [s.skin_lab[0] for s in stats], "skin a": [s.skin_lab[1] for s in stats],
         "skin b": [s.skin_lab[2] for s in stats],
         "tex": [s.lesion_texture for s in stats], "edge": [s.edge_sharpness for s in stats],
+        "speckle": [s.skin_speckle for s in stats],
     }
     return {name: float(np.median(values)) for name, values in columns.items()}
 
@@ -64,7 +65,8 @@ def main() -> None:
     print(f"{'|gap|':<7}" + "".join(f"{np.mean(gaps[name]):>15.{digits}f}"
                                     for name, digits in COLUMNS))
     print("area: lesion share of the frame; L a b: CIELAB medians (lesion, then skin); tex: "
-          "spread of L* in the lesion; edge: boundary gradient per unit contrast (1/px)")
+          "spread of L* in the lesion; edge: boundary gradient per unit contrast (1/px); "
+          "speckle: how far the skin's brightest specks stand out (L*)")
 
 
 if __name__ == "__main__":

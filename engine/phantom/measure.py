@@ -1,5 +1,5 @@
 """Measurements on dermoscopy pixels alone, real or phantom: the lesion mask, its share of the
-frame, its colour in CIELAB and how abruptly its edge falls off.
+frame, its colour in CIELAB, how abruptly its edge falls off and how speckled the skin is.
 
 They let the tests check phantom pixels against their criteria, and the fidelity benchmark
 compare phantoms with real images class by class, with one and the same yardstick.
@@ -68,6 +68,7 @@ class LesionStats:
     skin_lab: tuple[float, float, float]
     lesion_texture: float  # spread of L* inside the lesion
     edge_sharpness: float  # boundary gradient of L* per unit of lesion-skin contrast (1/px)
+    skin_speckle: float  # how far the skin's brightest specks stand out (L*; see skin_speckle)
 
 
 def lesion_stats(image: np.ndarray) -> LesionStats:
@@ -89,10 +90,19 @@ def lesion_stats(image: np.ndarray) -> LesionStats:
                 - cv2.erode(mask.astype(np.uint8), kernel)) > 0
     contrast = abs(float(lesion_lab[0] - skin_lab[0]))
     sharpness = float(gradient[boundary].mean() / max(contrast, 3.0)) if boundary.any() else 0.0
+    skin_away = cv2.erode(outside.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     return LesionStats(
         area_fraction=float(mask.mean()),
         lesion_lab=tuple(float(v) for v in lesion_lab),
         skin_lab=tuple(float(v) for v in skin_lab),
         lesion_texture=float(lab[inside][:, 0].std()),
         edge_sharpness=sharpness,
+        skin_speckle=skin_speckle(lab[..., 0], skin_away if skin_away.any() else outside),
     )
+
+
+def skin_speckle(lightness: np.ndarray, skin: np.ndarray) -> float:
+    """The 99th percentile of L* above its own 1-px blur on the skin: pale flecks, follicle
+    openings and glints a few pixels across, which set how grainy the skin looks."""
+    detail = lightness - cv2.GaussianBlur(lightness, (0, 0), 1.0)
+    return float(np.percentile(detail[skin], 99))

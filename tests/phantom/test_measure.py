@@ -38,3 +38,14 @@ def test_a_fading_edge_scores_less_sharp_than_an_abrupt_one():
 def test_images_that_are_not_uint8_rgb_are_refused(image):
     with pytest.raises(ValueError, match="uint8 RGB"):
         lesion_stats(image)
+
+
+def test_pale_flecks_make_the_skin_more_speckled():
+    smooth = _disc_image(radius=20, blur_sigma=0)
+    flecked = smooth.copy()
+    rng = np.random.default_rng(0)
+    for x, y in rng.integers(0, 96, (60, 2)):
+        if np.hypot(x - 48, y - 48) > 28:
+            cv2.circle(flecked, (int(x), int(y)), 1, (235, 215, 215), -1)
+    assert lesion_stats(smooth).skin_speckle < 0.5  # an even tint
+    assert lesion_stats(flecked).skin_speckle > 3.0
