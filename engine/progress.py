@@ -28,6 +28,7 @@ class LoggedProgress(Progress):
 
     def __init__(self, *columns, **kwargs):
         super().__init__(*columns, **kwargs)
+        self._logs_lines = not self.disable and not self.console.is_terminal
         self._tenths_logged: dict[TaskID, int] = {}
 
     def update(self, task_id: TaskID, **kwargs) -> None:
@@ -39,7 +40,7 @@ class LoggedProgress(Progress):
         self._log(task_id)
 
     def _log(self, task_id: TaskID) -> None:
-        if self.disable or self.console.is_terminal:
+        if not self._logs_lines:
             return
         task = next(task for task in self.tasks if task.id == task_id)
         if not task.total:

@@ -9,7 +9,6 @@ from pathlib import Path
 import typer
 
 from engine.cli.errors import user_errors
-from engine.progress import progress_bar
 
 DEFAULT_AUDITOR = Path("models/auditor-128")
 
@@ -44,6 +43,7 @@ def evaluate(
     from engine.evaluation.run import EvaluationPlan
     from engine.evaluation.run import evaluate as run_evaluation
     from engine.nets.auditor import Auditor
+    from engine.progress import progress_bar
 
     chosen = tuple(m.strip() for m in metrics.split(",") if m.strip()) or tuple(METRICS)
     plan = EvaluationPlan(models=(*models, *(more_models or ())), real=real, real_format=format,
@@ -85,6 +85,7 @@ def classify(
 
     from engine.evaluation.images import load_images
     from engine.nets.auditor import Auditor
+    from engine.progress import progress_bar
     from engine.store.exports import neutralise_cell
     from engine.vocabulary import DIAGNOSES
 
