@@ -11,7 +11,8 @@ is first imported: with TF_ENABLE_ONEDNN_OPTS=0 (TensorFlow's Eigen kernels, its
 CPUs without AVX-512) and =1 (oneDNN, the engine's default, `engine/__init__.py`).
 
 Usage: .venv/bin/python bench/train.py [--model gan|deconv] [--steps 4] [--batch 16] [--size 128]
-                                       [--xla] [--kernels both|eigen|onednn]
+                                       [--xla] [--mixed-precision] [--d-channel-base C]
+                                       [--kernels both|eigen|onednn]
 
 `--size 32` shows the same comparison where per-op dispatch, not arithmetic, dominates the step.
 """
@@ -21,6 +22,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -44,19 +47,26 @@ def time_steps(step, batch, *, steps: int) -> float:
 
 
 def training_seconds(*, model_name: str, steps: int, batch_size: int, size: int,
-                     xla: bool) -> dict[str, float]:
+                     xla: bool, mixed_precision: bool,
+                     d_channel_base: int | None) -> dict[str, float]:
     """Seconds per step of each loop."""
+    import keras
     import numpy as np
     import tensorflow as tf
 
     from engine.training import TrainConfig, build_model, without_remapper
 
-    config = TrainConfig(model=model_name, batch=batch_size, size=size)
+    widths = {"d_channel_base": d_channel_base} if d_channel_base else {}
+    config = TrainConfig(model=model_name, batch=batch_size, size=size,
+                         mixed_precision=mixed_precision, **widths)
     rng = np.random.default_rng(0)
     batch = (rng.integers(0, 256, (batch_size, config.size, config.size, 3), dtype=np.uint8),
              rng.random((batch_size, CONDITION_DIM), dtype=np.float32))
+    if mixed_precision:  # as engine.training.train builds the model
+        keras.mixed_precision.set_global_policy("mixed_bfloat16")
     model = build_model(config, condition_dim=CONDITION_DIM)
     model.build_optimizers()
+    keras.mixed_precision.set_global_policy("float32")
     with without_remapper():  # as engine.training.train runs the step
         seconds = {EAGER: time_steps(model.train_step, batch, steps=steps),
                    COMPILED: time_steps(tf.function(model.train_step), batch, steps=steps)}
@@ -91,15 +101,29 @@ def measure(arguments) -> dict:
     """Everything timed in this process, with the kernels it was started with."""
     figures = {"training": training_seconds(
         model_name=arguments.model, steps=arguments.steps, batch_size=arguments.batch,
-        size=arguments.size, xla=arguments.xla)}
+        size=arguments.size, xla=arguments.xla, mixed_precision=arguments.mixed_precision,
+        d_channel_base=arguments.d_channel_base)}
     if (arguments.generator / "config.json").exists():
         figures["generation"] = generation_seconds(folder=arguments.generator)
     return figures
 
 
+def without_option(argv: list[str], option: str) -> list[str]:
+    """argv without `option`, whether given as `option=value` or as `option value`."""
+    kept, skip_value = [], False
+    for arg in argv:
+        if skip_value:
+            skip_value = False
+        elif arg == option:
+            skip_value = True
+        elif not arg.startswith(f"{option}="):
+            kept.append(arg)
+    return kept
+
+
 def measure_in_child(kernels: str) -> dict:
     """Runs this script with the given kernels in a fresh process and reads its figures."""
-    argv = [arg for arg in sys.argv[1:] if not arg.startswith("--kernels")]
+    argv = without_option(sys.argv[1:], "--kernels")
     environment = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": KERNELS[kernels],
                    "TF_CPP_MIN_LOG_LEVEL": "2"}
     done = subprocess.run([sys.executable, __file__, *argv, "--kernels", kernels, "--json"],
@@ -109,10 +133,26 @@ def measure_in_child(kernels: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def cpu_description() -> str:
+    """The CPU's name and the vector instructions that decide which kernels are fast."""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+    name = re.search(r"model name\s*:\s*(.+)", info)
+    flags = set(re.search(r"flags\s*:\s*(.+)", info).group(1).split())
+    wanted = [flag for flag in ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16")
+              if flag in flags]
+    return (f"{name.group(1) if name else platform.machine()}, {os.cpu_count()} cores, "
+            f"{' '.join(wanted) or 'no AVX2'}")
+
+
 def report(results: dict[str, dict], arguments) -> None:
     names = list(results)
+    print(f"CPU: {cpu_description()}")
+    compute = "bfloat16" if arguments.mixed_precision else "float32"
     print(f"train step, {arguments.model}, {arguments.size} px, batch {arguments.batch}, "
-          f"{arguments.steps} timed steps; images/s (steps/s) per kernel set")
+          f"{compute} compute, {arguments.steps} timed steps; images/s (steps/s) per kernel set")
     print(f"  {'loop':<26}" + "".join(f"{name:>20}" for name in names))
     for loop in results[names[0]]["training"]:
         cells = [results[name]["training"][loop] for name in names]
@@ -150,6 +190,11 @@ def main() -> None:
     parser.add_argument("--generator", type=Path, default=ROOT / "models" / "gan-128")
     parser.add_argument("--xla", action="store_true",
                         help="also time the step compiled with XLA (jit_compile=True)")
+    parser.add_argument("--mixed-precision", action="store_true",
+                        help="bfloat16 compute, float32 weights (lesionlab train "
+                             "--mixed-precision), in every loop timed")
+    parser.add_argument("--d-channel-base", type=int, default=None,
+                        help="GAN discriminator width (the shipped GAN's recipe: 6144)")
     parser.add_argument("--kernels", default="both", choices=("both", *KERNELS),
                         help="CPU kernels: TensorFlow's own (eigen), oneDNN's, or both")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)

@@ -62,10 +62,28 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def float32_model(model: keras.Model) -> keras.Model:
+    """`model` computing in float32: a copy when it was built under a mixed-precision policy.
+
+    A run trained with `--mixed-precision` computes in bfloat16, but what it ships must sample
+    alike on every machine (bfloat16 is slow on CPUs without bfloat16 instructions), so the
+    sampling file gets the same layers and weights with float32 compute."""
+    if all(layer.dtype_policy.name == "float32" for layer in model.layers):
+        return model
+
+    def as_float32(layer):
+        return layer.__class__.from_config({**layer.get_config(), "dtype": "float32"})
+
+    copy = keras.models.clone_model(model, clone_function=as_float32)
+    copy.set_weights(model.get_weights())
+    return copy
+
+
 def _save_sampling_file(sampling_model: keras.Model, folder: Path) -> tuple[str, str]:
-    """Save the sampling model under its checksum's name; returns (file name, checksum)."""
+    """Save the sampling model, in float32, under its checksum's name; returns (file name,
+    checksum)."""
     with _temporary_file(folder / f"{SAMPLING_PREFIX}.keras") as temporary:
-        sampling_model.save(temporary)
+        float32_model(sampling_model).save(temporary)
         checksum = file_sha256(temporary)
         name = f"{SAMPLING_PREFIX}-{checksum[:12]}.keras"
         os.replace(temporary, folder / name)

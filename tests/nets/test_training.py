@@ -14,6 +14,7 @@ import pytest
 from engine.generator import LesionGenerator
 from engine.nets import checkpoints
 from engine.nets.checkpoints import CONFIG_FILE, TRAIN_STATE_FILE, file_sha256, sampling_path
+from engine.profiles import ProfileSampler
 from engine.training import (
     TrainConfig,
     TrainingDiverged,
@@ -93,6 +94,22 @@ def test_nan_stops_the_run_and_keeps_the_last_good_checkpoint(tmp_path, data, ti
     assert json.loads((tmp_path / CONFIG_FILE).read_text())["step"] == 2
     generator = LesionGenerator.load(tmp_path)
     assert np.isfinite(generator.model.get_weights()[0]).all()
+
+
+def test_mixed_precision_trains_in_bfloat16_and_ships_a_float32_sampling_file(
+        tmp_path, data, gan_config, quiet):
+    config = replace(gan_config, steps=3, mixed_precision=True)
+    result = train(config, data, tmp_path, options=quiet)
+    assert np.isfinite(list(result.metrics.values())).all()
+    assert keras.mixed_precision.global_policy().name == "float32"
+    state = keras.saving.load_model(tmp_path / TRAIN_STATE_FILE, safe_mode=True, compile=False)
+    generator = LesionGenerator.load(tmp_path)
+    assert {layer.dtype_policy.name for layer in generator.model.layers} == {"float32"}
+    for trained, shipped in zip(state.ema_generator.get_weights(),
+                                generator.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(trained, shipped)
+    profiles = ProfileSampler.default().sample(n=2, seed=0)
+    assert generator.generate(profiles, seed=0).dtype == np.uint8
 
 
 def test_an_interrupted_save_leaves_the_previous_checkpoint_loadable(
