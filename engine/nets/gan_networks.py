@@ -44,12 +44,24 @@ def build_generator(architecture: Architecture, *, name: str = "generator") -> k
     return keras.Model([noise, condition], image, name=name)
 
 
+def leaky_relu_initializer() -> keras.initializers.Initializer:
+    """He initialisation for leaky ReLU (He et al. 2015, eq. 15: variance 2 / ((1 + a^2) n)).
+
+    The discriminator has no normalisation, so its weights alone must keep the signal's scale
+    from layer to layer; with Keras's default (Glorot) each layer shrank it by about 1.7x and
+    its features barely depended on the image (docs/models.md, "The discriminator's scale").
+    """
+    return keras.initializers.VarianceScaling(
+        scale=2.0 / (1.0 + LEAKY_SLOPE ** 2), mode="fan_in", distribution="truncated_normal")
+
+
 def build_discriminator(architecture: Architecture) -> keras.Model:
     """(image, condition) -> logit; the condition enters by projection (Miyato & Koyama 2018)."""
     size = architecture.size
     image = keras.Input((size, size, 3), name="image")
     condition = keras.Input((architecture.condition_dim,), name="condition")
-    x = layers.Conv2D(architecture.d_width(size), 3, padding="same", name="from_rgb")(image)
+    x = layers.Conv2D(architecture.d_width(size), 3, padding="same", name="from_rgb",
+                      kernel_initializer=leaky_relu_initializer())(image)
     x = layers.LeakyReLU(LEAKY_SLOPE, name="from_rgb_act")(x)
     resolution = size
     while resolution > 4:
@@ -58,10 +70,12 @@ def build_discriminator(architecture: Architecture) -> keras.Model:
         resolution //= 2
         for index in range(convolutions):
             x = layers.Conv2D(architecture.d_width(resolution), 3, padding="same",
+                              kernel_initializer=leaky_relu_initializer(),
                               name=f"d{resolution}_{index}_conv")(x)
             x = layers.LeakyReLU(LEAKY_SLOPE, name=f"d{resolution}_{index}_act")(x)
     x = layers.Flatten(name="flatten")(x)
-    features = layers.Dense(architecture.d_width(4), name="features")(x)
+    features = layers.Dense(architecture.d_width(4), kernel_initializer=leaky_relu_initializer(),
+                            name="features")(x)
     features = layers.LeakyReLU(LEAKY_SLOPE, name="features_act")(features)
     unconditional = layers.Dense(1, name="logit")(features)
     embedded = layers.Dense(architecture.d_width(4), use_bias=False,

@@ -40,6 +40,24 @@ def test_discriminator_scores_one_logit_per_image_and_uses_the_condition():
     assert not np.allclose(scores, swapped)
 
 
+def test_discriminator_features_keep_the_images_differences_at_initialisation():
+    """Without normalisation, only the initialisation keeps the image's signal through the
+    layers. With Keras's default one, the features of the shipped 128-px discriminator differed
+    between these images about 100x less than its first layer's (6x with He's), and fresh
+    discriminators did not learn to tell a trained generator's images from real ones."""
+    architecture = Architecture(size=128, condition_dim=5, channel_base=1024,
+                                d_channel_base=6144, double_conv_until=32)
+    discriminator = build_discriminator(architecture)
+    probe = keras.Model(discriminator.inputs, [discriminator.get_layer("from_rgb_act").output,
+                                               discriminator.get_layer("features_act").output])
+    coarse = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 3)).astype("float32")
+    images = tf.image.resize(coarse, (128, 128)).numpy()  # smooth, like photographs
+    condition = np.zeros((16, 5), dtype="float32")
+    first, features = (np.asarray(x).reshape(16, -1) for x in probe([images, condition]))
+    shrinkage = first.std(axis=0).mean() / features.std(axis=0).mean()
+    assert shrinkage < 15, f"image differences shrink {shrinkage:.0f}x through the layers"
+
+
 def test_generator_output_does_not_depend_on_the_rest_of_the_batch():
     generator = build_generator(tiny(16))
     noise = np.random.default_rng(0).standard_normal((4, 8)).astype("float32")
