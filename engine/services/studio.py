@@ -20,8 +20,9 @@ from engine.services.uploads import MAX_UPLOAD_BYTES, read_upload
 from engine.sources import SOURCE_NAMES, source_by_name
 
 STUDIO_SIZE = 128  # pixels a side, as the shipped models render
-# Truncations offered on the page, from none to the quiz's typical cases (engine.quiz).
-TRUNCATIONS = (1.0, 0.85, 0.7, TYPICAL_TRUNCATION)
+# Truncations offered on the page: none, the quiz's typical cases (engine.quiz) and one step
+# either side of them.
+TRUNCATIONS = (1.0, 0.85, TYPICAL_TRUNCATION, 0.5)
 
 
 @dataclass(frozen=True)
