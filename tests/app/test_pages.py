@@ -66,7 +66,7 @@ def test_educator_is_warned_of_the_skin_types_the_model_draws_poorly(accounts, m
     app = app_as(accounts["educator"]).switch_page("app_pages/educator.py").run()
     assert not app.exception
     (warning,) = app.warning
-    assert warning.value.startswith("On skin types VI this model's images")
+    assert warning.value.startswith("On Fitzpatrick VI skin this model's images")
 
 
 def test_educator_analytics_and_csv_export_follow_the_answers(runtime, accounts):
