@@ -50,11 +50,10 @@ def training_seconds(*, model_name: str, steps: int, batch_size: int, size: int,
                      xla: bool, mixed_precision: bool,
                      d_channel_base: int | None) -> dict[str, float]:
     """Seconds per step of each loop."""
-    import keras
     import numpy as np
     import tensorflow as tf
 
-    from engine.training import TrainConfig, build_model, without_remapper
+    from engine.training import TrainConfig, build_model, compute_precision, without_remapper
 
     widths = {"d_channel_base": d_channel_base} if d_channel_base else {}
     config = TrainConfig(model=model_name, batch=batch_size, size=size,
@@ -62,11 +61,9 @@ def training_seconds(*, model_name: str, steps: int, batch_size: int, size: int,
     rng = np.random.default_rng(0)
     batch = (rng.integers(0, 256, (batch_size, config.size, config.size, 3), dtype=np.uint8),
              rng.random((batch_size, CONDITION_DIM), dtype=np.float32))
-    if mixed_precision:  # as engine.training.train builds the model
-        keras.mixed_precision.set_global_policy("mixed_bfloat16")
-    model = build_model(config, condition_dim=CONDITION_DIM)
-    model.build_optimizers()
-    keras.mixed_precision.set_global_policy("float32")
+    with compute_precision(mixed_precision):  # as engine.training.train builds the model
+        model = build_model(config, condition_dim=CONDITION_DIM)
+        model.build_optimizers()
     with without_remapper():  # as engine.training.train runs the step
         seconds = {EAGER: time_steps(model.train_step, batch, steps=steps),
                    COMPILED: time_steps(tf.function(model.train_step), batch, steps=steps)}
@@ -108,22 +105,9 @@ def measure(arguments) -> dict:
     return figures
 
 
-def without_option(argv: list[str], option: str) -> list[str]:
-    """argv without `option`, whether given as `option=value` or as `option value`."""
-    kept, skip_value = [], False
-    for arg in argv:
-        if skip_value:
-            skip_value = False
-        elif arg == option:
-            skip_value = True
-        elif not arg.startswith(f"{option}="):
-            kept.append(arg)
-    return kept
-
-
 def measure_in_child(kernels: str) -> dict:
     """Runs this script with the given kernels in a fresh process and reads its figures."""
-    argv = without_option(sys.argv[1:], "--kernels")
+    argv = sys.argv[1:]  # a --kernels given there is overridden: argparse keeps the last one
     environment = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": KERNELS[kernels],
                    "TF_CPP_MIN_LOG_LEVEL": "2"}
     done = subprocess.run([sys.executable, __file__, *argv, "--kernels", kernels, "--json"],
@@ -140,7 +124,8 @@ def cpu_description() -> str:
     except OSError:
         return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
     name = re.search(r"model name\s*:\s*(.+)", info)
-    flags = set(re.search(r"flags\s*:\s*(.+)", info).group(1).split())
+    listed = re.search(r"flags\s*:\s*(.+)", info)
+    flags = set(listed.group(1).split()) if listed else set()
     wanted = [flag for flag in ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16")
               if flag in flags]
     return (f"{name.group(1) if name else platform.machine()}, {os.cpu_count()} cores, "

@@ -219,6 +219,21 @@ def build_model(config: TrainConfig, *, condition_dim: int):
 
 
 @contextlib.contextmanager
+def compute_precision(mixed_precision: bool):
+    """Models built inside compute in bfloat16 with float32 weights when `mixed_precision`
+    (Keras's `mixed_bfloat16` policy); the global policy is restored on the way out."""
+    import keras
+
+    previous = keras.mixed_precision.global_policy()
+    if mixed_precision:
+        keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        yield
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+
+
+@contextlib.contextmanager
 def without_remapper():
     """Turns Grappler's remapper off while training. With oneDNN kernels it fuses each
     convolution with its LeakyReLU although the gradient still reads the unfused output, fails
@@ -313,22 +328,16 @@ def train(config: TrainConfig, data: TrainingData, out: str | Path, *, resume: b
     start_weights, init = (initial_weights(config, data) if config.init_from and saved is None
                            else (None, None))
     keras.utils.set_random_seed(config.seed)
-    previous_policy = keras.mixed_precision.global_policy()
-    if config.mixed_precision:
-        keras.mixed_precision.set_global_policy("mixed_bfloat16")
-    try:
-        strategy = distribution_strategy(options.strategy)
-        with strategy.scope():
-            model = build_model(config, condition_dim=data.encoder.dim)
-            # Built here, not lazily in the first step: under MirroredStrategy a second
-            # optimizer creating its variables inside the step fails.
-            model.build_optimizers()
-            if saved is not None:
-                model.load_weights(out / TRAIN_STATE_FILE)
-            elif start_weights is not None:
-                model.start_from(start_weights)
-    finally:
-        keras.mixed_precision.set_global_policy(previous_policy)
+    with compute_precision(config.mixed_precision), \
+            distribution_strategy(options.strategy).scope():
+        model = build_model(config, condition_dim=data.encoder.dim)
+        # Built here, not lazily in the first step: under MirroredStrategy a second
+        # optimizer creating its variables inside the step fails.
+        model.build_optimizers()
+        if saved is not None:
+            model.load_weights(out / TRAIN_STATE_FILE)
+        elif start_weights is not None:
+            model.start_from(start_weights)
     start = model.training_step
     if start > config.steps:
         raise ValueError(f"{out} is already at step {start}, past --steps {config.steps}")
