@@ -48,7 +48,7 @@ def leaky_relu_initializer() -> keras.initializers.Initializer:
     """He initialisation for leaky ReLU (He et al. 2015, eq. 15: variance 2 / ((1 + a^2) n)).
 
     The discriminator has no normalisation, so its weights alone must keep the signal's scale
-    from layer to layer; with Keras's default (Glorot) each layer shrank it by about 1.7x and
+    from layer to layer; with Keras's default (Glorot) each layer shrank it by about 1.5x and
     its features barely depended on the image (docs/models.md, "The discriminator's scale").
     """
     return keras.initializers.VarianceScaling(
