@@ -19,6 +19,7 @@ import numpy as np
 
 from engine.conditioning import ConditionEncoder
 from engine.nets.checkpoints import CONFIG_FILE, TRAIN_STATE_FILE, read_config, save_checkpoint
+from engine.nets.diffaugment import parse_policy
 
 STRATEGIES = ("auto", "mirrored")
 MODELS = ("gan", "deconv")
@@ -42,6 +43,8 @@ class TrainConfig:
     r1_gamma: float = 1.0
     r1_interval: int = 4
     augment: str = "color,translation,cutout"
+    # Weight of real images under mismatched profiles in the discriminator's loss (0 = off).
+    mismatch_weight: float = 0.0
     ema_decay: float = 0.995
     ssim_weight: float = 0.5
     balanced: bool = False
@@ -63,6 +66,7 @@ class TrainConfig:
             raise ValueError("batch and steps must be at least 1")
         if not 0 <= self.ema_decay < 1:
             raise ValueError(f"ema_decay {self.ema_decay} must be in [0, 1)")
+        parse_policy(self.augment)
 
     def architecture(self, *, condition_dim: int):
         from engine.nets.blocks import Architecture
@@ -210,7 +214,7 @@ def build_model(config: TrainConfig, *, condition_dim: int):
         return model
     model = ConditionalGAN(architecture, loss=config.loss, r1_gamma=config.r1_gamma,
                            r1_interval=config.r1_interval, augment=config.augment,
-                           seed=config.seed)
+                           mismatch_weight=config.mismatch_weight, seed=config.seed)
     model.compile(
         d_optimizer=keras.optimizers.Adam(config.learning_rate_d, beta_1=0.0, beta_2=0.99),
         g_optimizer=keras.optimizers.Adam(config.learning_rate_g, beta_1=0.0, beta_2=0.99,

@@ -65,6 +65,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--ema-decay", type=float, default=0.999)
     parser.add_argument("--r1-gamma", type=float, default=TrainConfig.r1_gamma)
+    parser.add_argument("--mismatch-weight", type=float, default=TrainConfig.mismatch_weight,
+                        help="weight of real images under another image's profile, scored "
+                             "as fake (0 = off)")
     parser.add_argument("--d-channel-base", type=int, default=GPU_D_CHANNEL_BASE,
                         help="discriminator width: channels at resolution r = base / r "
                              f"(lesionlab train on the CPU: {TrainConfig.d_channel_base})")
@@ -83,6 +86,7 @@ def main() -> None:
     print(f"rendered {args.n} phantoms in {time.perf_counter() - started:.0f} s", flush=True)
     config = TrainConfig(batch=args.batch, steps=args.steps, seed=args.seed,
                          ema_decay=args.ema_decay, r1_gamma=args.r1_gamma,
+                         mismatch_weight=args.mismatch_weight,
                          channel_base=args.channel_base, d_channel_base=args.d_channel_base)
     result = train_on_jax(config, data, args.out, model_id="gan-128", log_every=100,
                           sample_every=1000, time_limit_seconds=args.minutes * 60,

@@ -40,6 +40,11 @@ def train(
     d_channel_base: int = typer.Option(None, help="GAN discriminator width: channels at "
                                        "resolution r = base / r (default: the recipe's; the "
                                        "shipped GAN, trained on a GPU: 6144)."),
+    augment: str = typer.Option(None, help="GAN DiffAugment policy: comma-separated color, "
+                                "translation, cutout, or none (default: the recipe's)."),
+    mismatch_weight: float = typer.Option(None, help="GAN: weight of real images under "
+                                          "another image's profile, scored as fake by the "
+                                          "discriminator (0 = off; default: the recipe's)."),
     limit: int = typer.Option(None, help="Use only the first N images."),
     checkpoint_every: int = typer.Option(250, help="Steps between checkpoints."),
     sample_every: int = typer.Option(250, help="Steps between sample grids."),
@@ -48,8 +53,10 @@ def train(
     """Train a conditional GAN, the Conv2DTranspose baseline or the auditor classifier."""
     from dataclasses import replace
 
-    if d_channel_base is not None and model != "gan":
-        raise ValueError(f"--d-channel-base sets the GAN's discriminator; a {model} has none")
+    for option, value in (("--d-channel-base", d_channel_base), ("--augment", augment),
+                          ("--mismatch-weight", mismatch_weight)):
+        if value is not None and model != "gan":
+            raise ValueError(f"{option} sets the GAN's discriminator; a {model} has none")
     if model == "auditor":
         _train_auditor(data=data, format=format, out=out, size=size, epochs=epochs,
                        limit=limit, seed=seed)
@@ -69,8 +76,11 @@ def train(
                   balanced=balanced, mixed_precision=mixed_precision)
     chosen.update({name: value for name, value in (("learning_rate_g", learning_rate_g),
                                                    ("learning_rate_d", learning_rate_d),
-                                                   ("d_channel_base", d_channel_base))
+                                                   ("d_channel_base", d_channel_base),
+                                                   ("mismatch_weight", mismatch_weight))
                    if value is not None})
+    if augment is not None:
+        chosen["augment"] = "" if augment.strip().lower() == "none" else augment
     encoder = None
     if resume:
         saved = read_config(out)

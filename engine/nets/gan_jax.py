@@ -42,7 +42,12 @@ def make_train_step(config: TrainConfig, *, generator, discriminator, g_optimize
     import jax.numpy as jnp
 
     from engine.nets.diffaugment import diff_augment, parse_policy, uniform_shapes
-    from engine.nets.gan_networks import discriminator_loss, generator_loss
+    from engine.nets.gan_networks import (
+        discriminator_loss,
+        generator_loss,
+        mismatched_conditions,
+        rejection_loss,
+    )
 
     policy = parse_policy(config.augment)
     noise_dim = config.noise_dim
@@ -76,9 +81,17 @@ def make_train_step(config: TrainConfig, *, generator, discriminator, g_optimize
 
         def d_objective(weights):
             both = augment(jnp.concatenate([real, fake]), keys[1])
-            logits = score(weights, both, jnp.concatenate([conditions, conditions]))
-            real_logits, fake_logits = logits[:batch], logits[batch:]
+            judged, judged_conditions = both, jnp.concatenate([conditions, conditions])
+            if config.mismatch_weight:
+                judged = jnp.concatenate([both, both[:batch]])
+                judged_conditions = jnp.concatenate(
+                    [judged_conditions, mismatched_conditions(conditions)])
+            logits = score(weights, judged, judged_conditions)
+            real_logits, fake_logits = logits[:batch], logits[batch:2 * batch]
             loss = discriminator_loss(real_logits, fake_logits, kind=config.loss)
+            if config.mismatch_weight:
+                loss += config.mismatch_weight * rejection_loss(logits[2 * batch:],
+                                                                kind=config.loss)
 
             def r1_penalty():
                 gradient = jax.grad(lambda x: jnp.sum(score(weights, x, conditions)))(real)

@@ -89,8 +89,23 @@ def build_discriminator(architecture: Architecture) -> keras.Model:
 def discriminator_loss(real_logits, fake_logits, *, kind: str):
     """Hinge or non-saturating logistic loss of the discriminator (backend-neutral ops)."""
     if kind == "hinge":
-        return ops.mean(ops.relu(1.0 - real_logits)) + ops.mean(ops.relu(1.0 + fake_logits))
-    return ops.mean(ops.softplus(-real_logits)) + ops.mean(ops.softplus(fake_logits))
+        return ops.mean(ops.relu(1.0 - real_logits)) + rejection_loss(fake_logits, kind=kind)
+    return ops.mean(ops.softplus(-real_logits)) + rejection_loss(fake_logits, kind=kind)
+
+
+def rejection_loss(logits, *, kind: str):
+    """The discriminator's loss for pairs it should score as fake."""
+    if kind == "hinge":
+        return ops.mean(ops.relu(1.0 + logits))
+    return ops.mean(ops.softplus(logits))
+
+
+def mismatched_conditions(conditions):
+    """Each image's condition replaced by its neighbour's in the batch: real images with these
+    are the matching-aware discriminator's third kind of fake (Reed et al. 2016, GAN-CLS),
+    which teaches it that a real lesion under another patient's profile (another diagnosis,
+    skin type or site) is wrong, so the generator gains by drawing what the profile says."""
+    return ops.roll(conditions, 1, axis=0)
 
 
 def generator_loss(fake_logits, *, kind: str):

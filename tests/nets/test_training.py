@@ -212,7 +212,7 @@ def test_cli_fine_tunes_on_new_data_with_the_models_encoder(tmp_path):
         np.testing.assert_array_equal(before.numpy(), after.numpy())
 
 
-def test_cli_sets_the_discriminator_width_of_a_gan_only(tmp_path):
+def test_cli_sets_the_discriminator_width_augmentation_and_mismatches_of_a_gan_only(tmp_path):
     from typer.testing import CliRunner
 
     from engine.cli import app
@@ -224,12 +224,15 @@ def test_cli_sets_the_discriminator_width_of_a_gan_only(tmp_path):
     def run(model, out):
         return CliRunner().invoke(app, ["train", "--model", model, "--data", data, "--format",
                                         "isic2024", "--size", "16", "--batch", "4", "--steps",
-                                        "1", "--d-channel-base", "96", "--out", str(out)])
+                                        "1", "--d-channel-base", "96", "--augment", "none",
+                                        "--mismatch-weight", "0.5", "--out", str(out)])
 
     result = run("gan", tmp_path / "gan")
     assert result.exit_code == 0, result.output
     config = json.loads((tmp_path / "gan" / CONFIG_FILE).read_text())
     assert config["architecture"]["d_channel_base"] == 96
+    assert config["training"]["augment"] == ""
+    assert config["training"]["mismatch_weight"] == 0.5
     refused = run("deconv", tmp_path / "deconv")
     assert refused.exit_code != 0
     assert "--d-channel-base sets the GAN's discriminator; a deconv has none" in refused.output
