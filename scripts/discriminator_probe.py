@@ -9,7 +9,8 @@ and with Keras's default (Glorot), side by side: per layer, the size of the acti
 their spread across real images. With --run: the run's trained discriminator (its
 train_state.keras) on real images and on its generator's images, without augmentation: mean
 scores, how well they separate (AUC), and whether the score moves when the image is replaced
-by zeros (a correlation near 1 means the score depends on the condition alone).
+by zeros (a correlation near 1 means the score depends on the condition alone), and how well
+it tells real images under their own profile from the same images under a neighbour's.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ def probe_run(run: Path, images, conditions) -> None:
     from sklearn.metrics import roc_auc_score
 
     from engine.nets.checkpoints import TRAIN_STATE_FILE, read_config
+    from engine.nets.gan_networks import mismatched_conditions
     from engine.training import TrainConfig, build_model
 
     saved = read_config(run)
@@ -91,16 +93,19 @@ def probe_run(run: Path, images, conditions) -> None:
     noise = np.random.default_rng(1).standard_normal((len(images), config.noise_dim))
     generated = np.asarray(model.generator([noise.astype("float32"), conditions]))
 
-    def scores(batch):
-        return np.asarray(model.discriminator([batch, conditions])).ravel()
+    def scores(batch, profiles=conditions):
+        return np.asarray(model.discriminator([batch, profiles])).ravel()
 
     real, fake, blank = scores(images), scores(generated), scores(np.zeros_like(images))
+    others = scores(images, np.asarray(mismatched_conditions(conditions)))
     labels = np.r_[np.ones(len(real)), np.zeros(len(fake))]
     features = layer_spreads(model.discriminator, images, conditions)["features_act"]
     print(f"{run} at step {model.training_step}, {len(images)} real and generated images")
     print(f"  score, real:      {real.mean():+.4f} +- {real.std():.4f}")
     print(f"  score, generated: {fake.mean():+.4f} +- {fake.std():.4f}")
     print(f"  AUC real vs generated: {roc_auc_score(labels, np.r_[real, fake]):.3f}")
+    own_first = roc_auc_score(labels, np.r_[real, others])
+    print(f"  AUC real under own vs neighbour's profile: {own_first:.3f}")
     print(f"  correlation of real images' scores with all-zero images': "
           f"{np.corrcoef(real, blank)[0, 1]:.4f}")
     print(f"  features: spread across real images {features[1]:.2e}")
