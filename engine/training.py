@@ -45,6 +45,9 @@ class TrainConfig:
     augment: str = "color,translation,cutout"
     # Weight of real images under mismatched profiles in the discriminator's loss (0 = off).
     mismatch_weight: float = 0.0
+    # Steps at the start in which only the discriminator learns: a fresh discriminator's
+    # warm-up before it trains a fine-tuned generator (0 = none).
+    d_warmup_steps: int = 0
     ema_decay: float = 0.995
     ssim_weight: float = 0.5
     balanced: bool = False
@@ -64,6 +67,8 @@ class TrainConfig:
             raise ValueError(f"model {self.model!r} must be one of {', '.join(MODELS)}")
         if self.batch < 1 or self.steps < 1:
             raise ValueError("batch and steps must be at least 1")
+        if self.d_warmup_steps < 0:
+            raise ValueError(f"d_warmup_steps {self.d_warmup_steps} must be >= 0")
         if not 0 <= self.ema_decay < 1:
             raise ValueError(f"ema_decay {self.ema_decay} must be in [0, 1)")
         parse_policy(self.augment)
@@ -217,9 +222,22 @@ def build_model(config: TrainConfig, *, condition_dim: int):
                            mismatch_weight=config.mismatch_weight, seed=config.seed)
     model.compile(
         d_optimizer=keras.optimizers.Adam(config.learning_rate_d, beta_1=0.0, beta_2=0.99),
-        g_optimizer=keras.optimizers.Adam(config.learning_rate_g, beta_1=0.0, beta_2=0.99,
-                                          use_ema=True, ema_momentum=config.ema_decay))
+        g_optimizer=keras.optimizers.Adam(generator_learning_rate(config), beta_1=0.0,
+                                          beta_2=0.99, use_ema=True,
+                                          ema_momentum=config.ema_decay))
     return model
+
+
+def generator_learning_rate(config: TrainConfig):
+    """The generator's rate: 0 during the discriminator's warm-up, then the configured one."""
+    import keras
+
+    if not config.d_warmup_steps:
+        return config.learning_rate_g
+    # The schedule sees the optimizer's iterations (0, 1, ...) and keeps values[0] up to and
+    # including the boundary.
+    return keras.optimizers.schedules.PiecewiseConstantDecay(
+        boundaries=[config.d_warmup_steps - 1], values=[0.0, config.learning_rate_g])
 
 
 @contextlib.contextmanager

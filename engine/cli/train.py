@@ -45,6 +45,9 @@ def train(
     mismatch_weight: float = typer.Option(None, help="GAN: weight of real images under "
                                           "another image's profile, scored as fake by the "
                                           "discriminator (0 = off; default: the recipe's)."),
+    d_warmup_steps: int = typer.Option(None, help="GAN: steps at the start in which only the "
+                                       "discriminator learns (warms up a fresh one before it "
+                                       "trains an --init-from generator)."),
     limit: int = typer.Option(None, help="Use only the first N images."),
     checkpoint_every: int = typer.Option(250, help="Steps between checkpoints."),
     sample_every: int = typer.Option(250, help="Steps between sample grids."),
@@ -54,7 +57,8 @@ def train(
     from dataclasses import replace
 
     for option, value in (("--d-channel-base", d_channel_base), ("--augment", augment),
-                          ("--mismatch-weight", mismatch_weight)):
+                          ("--mismatch-weight", mismatch_weight),
+                          ("--d-warmup-steps", d_warmup_steps)):
         if value is not None and model != "gan":
             raise ValueError(f"{option} sets the GAN's discriminator; a {model} has none")
     if model == "auditor":
@@ -77,7 +81,8 @@ def train(
     chosen.update({name: value for name, value in (("learning_rate_g", learning_rate_g),
                                                    ("learning_rate_d", learning_rate_d),
                                                    ("d_channel_base", d_channel_base),
-                                                   ("mismatch_weight", mismatch_weight))
+                                                   ("mismatch_weight", mismatch_weight),
+                                                   ("d_warmup_steps", d_warmup_steps))
                    if value is not None})
     if augment is not None:
         chosen["augment"] = "" if augment.strip().lower() == "none" else augment

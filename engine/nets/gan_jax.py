@@ -19,7 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.training import TrainConfig, TrainingData, TrainResult, batch_indices, grid_inputs
+from engine.training import (
+    TrainConfig,
+    TrainingData,
+    TrainResult,
+    batch_indices,
+    generator_learning_rate,
+    grid_inputs,
+)
 
 METRIC_NAMES = ("d_loss", "g_loss", "r1", "d_real", "d_fake")
 
@@ -148,7 +155,8 @@ def train_on_jax(config: TrainConfig, data: TrainingData, out: str | Path, *,
     generator = build_generator(architecture)
     discriminator = build_discriminator(architecture)
     average_model = build_generator(architecture, name="ema_generator")
-    g_optimizer = keras.optimizers.Adam(config.learning_rate_g, beta_1=0.0, beta_2=0.99)
+    g_optimizer = keras.optimizers.Adam(generator_learning_rate(config), beta_1=0.0,
+                                        beta_2=0.99)
     d_optimizer = keras.optimizers.Adam(config.learning_rate_d, beta_1=0.0, beta_2=0.99)
     g_optimizer.build(generator.trainable_variables)
     d_optimizer.build(discriminator.trainable_variables)

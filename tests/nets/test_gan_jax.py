@@ -38,7 +38,7 @@ TRAIN_TINY_GAN_ON_JAX = textwrap.dedent("""
         class_names=DIAGNOSES, encoder=encoder, source="random toy")
     config = TrainConfig(size=16, batch=4, steps=3, noise_dim=8, style_dim=16,
                          channel_base=64, max_channels=16, d_channel_base=64,
-                         d_max_channels=16, mismatch_weight=1.0)
+                         d_max_channels=16, mismatch_weight=1.0, d_warmup_steps=1)
     result = train_on_jax(config, data, sys.argv[1], log_every=1, sample_every=2,
                           progress=False)
     print("steps", result.step, "d_loss", result.metrics["d_loss"])

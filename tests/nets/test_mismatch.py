@@ -11,9 +11,10 @@ from engine.nets.gan_networks import mismatched_conditions, rejection_loss
 from engine.training import TrainConfig, batch_indices, build_model, make_stream
 
 
-def trained_model(data, tiny: dict, *, mismatch_weight: float, steps: int):
+def trained_model(data, tiny: dict, *, mismatch_weight: float, steps: int,
+                  d_warmup_steps: int = 0):
     config = TrainConfig(model="gan", steps=steps, augment="", mismatch_weight=mismatch_weight,
-                         **tiny)
+                         d_warmup_steps=d_warmup_steps, **tiny)
     keras.utils.set_random_seed(0)
     model = build_model(config, condition_dim=data.conditions.shape[1])
     indices = batch_indices(data.labels, batch=config.batch, steps=steps, seed=0,
@@ -58,3 +59,28 @@ def test_the_mismatch_weight_is_checked_and_saved():
     with pytest.raises(ValueError, match="mismatch_weight"):
         ConditionalGAN(architecture, mismatch_weight=-1.0)
     assert ConditionalGAN(architecture, mismatch_weight=0.5).get_config()["mismatch_weight"] == 0.5
+
+
+def test_during_the_discriminators_warm_up_only_the_discriminator_learns(data, tiny):
+    """The first d_warmup_steps steps leave the generator (and its moving average) as it
+    was; the discriminator learns from the first step, the generator after the warm-up."""
+    def run(steps):
+        return trained_model(data, tiny, mismatch_weight=0.0, steps=steps, d_warmup_steps=2)[0]
+
+    start = trained_model(data, tiny, mismatch_weight=0.0, steps=1, d_warmup_steps=2)[0]
+    keras.utils.set_random_seed(0)
+    fresh = build_model(TrainConfig(model="gan", augment="", **tiny),
+                        condition_dim=data.conditions.shape[1])
+    warmed, trained = run(2), run(3)
+    for model in (start, warmed):
+        for before, after in zip(fresh.generator.get_weights(), model.generator.get_weights(),
+                                 strict=True):
+            np.testing.assert_array_equal(before, after)
+        model.sync_sampling_model()
+        for before, after in zip(fresh.generator.get_weights(),
+                                 model.ema_generator.get_weights(), strict=True):
+            np.testing.assert_allclose(before, after, rtol=1e-6)  # averaging rounds
+    assert any(not np.array_equal(a, b) for a, b in zip(
+        fresh.discriminator.get_weights(), start.discriminator.get_weights(), strict=True))
+    assert any(not np.array_equal(a, b) for a, b in zip(
+        fresh.generator.get_weights(), trained.generator.get_weights(), strict=True))

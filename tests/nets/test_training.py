@@ -225,7 +225,8 @@ def test_cli_sets_the_discriminator_width_augmentation_and_mismatches_of_a_gan_o
         return CliRunner().invoke(app, ["train", "--model", model, "--data", data, "--format",
                                         "isic2024", "--size", "16", "--batch", "4", "--steps",
                                         "1", "--d-channel-base", "96", "--augment", "none",
-                                        "--mismatch-weight", "0.5", "--out", str(out)])
+                                        "--mismatch-weight", "0.5", "--d-warmup-steps", "1",
+                                        "--out", str(out)])
 
     result = run("gan", tmp_path / "gan")
     assert result.exit_code == 0, result.output
@@ -233,6 +234,7 @@ def test_cli_sets_the_discriminator_width_augmentation_and_mismatches_of_a_gan_o
     assert config["architecture"]["d_channel_base"] == 96
     assert config["training"]["augment"] == ""
     assert config["training"]["mismatch_weight"] == 0.5
+    assert config["training"]["d_warmup_steps"] == 1
     refused = run("deconv", tmp_path / "deconv")
     assert refused.exit_code != 0
     assert "--d-channel-base sets the GAN's discriminator; a deconv has none" in refused.output
