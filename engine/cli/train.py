@@ -40,6 +40,8 @@ def train(
     d_channel_base: int = typer.Option(None, help="GAN discriminator width: channels at "
                                        "resolution r = base / r (default: the recipe's; the "
                                        "shipped GAN, trained on a GPU: 6144)."),
+    loss: str = typer.Option(None, help="GAN loss: hinge or nonsaturating (default: the "
+                             "recipe's)."),
     augment: str = typer.Option(None, help="GAN DiffAugment policy: comma-separated color, "
                                 "translation, cutout, or none (default: the recipe's)."),
     mismatch_weight: float = typer.Option(None, help="GAN: weight of real images under "
@@ -56,11 +58,12 @@ def train(
     """Train a conditional GAN, the Conv2DTranspose baseline or the auditor classifier."""
     from dataclasses import replace
 
-    for option, value in (("--d-channel-base", d_channel_base), ("--augment", augment),
-                          ("--mismatch-weight", mismatch_weight),
+    for option, value in (("--d-channel-base", d_channel_base), ("--loss", loss),
+                          ("--augment", augment), ("--mismatch-weight", mismatch_weight),
                           ("--d-warmup-steps", d_warmup_steps)):
         if value is not None and model != "gan":
-            raise ValueError(f"{option} sets the GAN's discriminator; a {model} has none")
+            raise ValueError(f"{option} is a GAN setting (its discriminator's); a {model} "
+                             "has no discriminator")
     if model == "auditor":
         _train_auditor(data=data, format=format, out=out, size=size, epochs=epochs,
                        limit=limit, seed=seed)
@@ -82,7 +85,8 @@ def train(
                                                    ("learning_rate_d", learning_rate_d),
                                                    ("d_channel_base", d_channel_base),
                                                    ("mismatch_weight", mismatch_weight),
-                                                   ("d_warmup_steps", d_warmup_steps))
+                                                   ("d_warmup_steps", d_warmup_steps),
+                                                   ("loss", loss))
                    if value is not None})
     if augment is not None:
         chosen["augment"] = "" if augment.strip().lower() == "none" else augment

@@ -212,7 +212,7 @@ def test_cli_fine_tunes_on_new_data_with_the_models_encoder(tmp_path):
         np.testing.assert_array_equal(before.numpy(), after.numpy())
 
 
-def test_cli_sets_the_discriminator_width_augmentation_and_mismatches_of_a_gan_only(tmp_path):
+def test_cli_sets_the_discriminator_settings_of_a_gan_only(tmp_path):
     from typer.testing import CliRunner
 
     from engine.cli import app
@@ -226,6 +226,7 @@ def test_cli_sets_the_discriminator_width_augmentation_and_mismatches_of_a_gan_o
                                         "isic2024", "--size", "16", "--batch", "4", "--steps",
                                         "1", "--d-channel-base", "96", "--augment", "none",
                                         "--mismatch-weight", "0.5", "--d-warmup-steps", "1",
+                                        "--loss", "nonsaturating",
                                         "--out", str(out)])
 
     result = run("gan", tmp_path / "gan")
@@ -235,7 +236,9 @@ def test_cli_sets_the_discriminator_width_augmentation_and_mismatches_of_a_gan_o
     assert config["training"]["augment"] == ""
     assert config["training"]["mismatch_weight"] == 0.5
     assert config["training"]["d_warmup_steps"] == 1
+    assert config["training"]["loss"] == "nonsaturating"
     refused = run("deconv", tmp_path / "deconv")
     assert refused.exit_code != 0
-    assert "--d-channel-base sets the GAN's discriminator; a deconv has none" in refused.output
+    assert "--d-channel-base is a GAN setting" in refused.output
+    assert "a deconv has no discriminator" in refused.output
     assert not (tmp_path / "deconv").exists()
