@@ -20,7 +20,7 @@ import numpy as np
 from engine.conditioning import ConditionEncoder
 from engine.nets.checkpoints import CONFIG_FILE, TRAIN_STATE_FILE, read_config, save_checkpoint
 from engine.nets.diffaugment import parse_policy
-from engine.nets.gan_networks import LOSSES
+from engine.nets.gan_networks import check_loss
 
 STRATEGIES = ("auto", "mirrored")
 MODELS = ("gan", "deconv")
@@ -73,8 +73,7 @@ class TrainConfig:
         if not 0 <= self.ema_decay < 1:
             raise ValueError(f"ema_decay {self.ema_decay} must be in [0, 1)")
         parse_policy(self.augment)
-        if self.loss not in LOSSES:
-            raise ValueError(f"loss {self.loss!r} must be one of {', '.join(LOSSES)}")
+        check_loss(self.loss)
 
     def architecture(self, *, condition_dim: int):
         from engine.nets.blocks import Architecture

@@ -26,11 +26,12 @@ ACTIVATIONS_SUFFIX = "_act"
 
 
 def load_real(data: Path, *, encoder, n: int):
+    from engine.nets.gan import to_unit_range
     from engine.training_data import load_training_data
 
     real = load_training_data(data, format="isic2024", size=128, limit=n, progress=False,
                               encoder=encoder)
-    return real.images.astype("float32") / 127.5 - 1.0, real.conditions.astype("float32")
+    return to_unit_range(real.images).numpy(), real.conditions.astype("float32")
 
 
 def with_glorot(discriminator):

@@ -58,12 +58,16 @@ def train(
     """Train a conditional GAN, the Conv2DTranspose baseline or the auditor classifier."""
     from dataclasses import replace
 
-    for option, value in (("--d-channel-base", d_channel_base), ("--loss", loss),
-                          ("--augment", augment), ("--mismatch-weight", mismatch_weight),
-                          ("--d-warmup-steps", d_warmup_steps)):
-        if value is not None and model != "gan":
-            raise ValueError(f"{option} is a GAN setting (its discriminator's); a {model} "
-                             "has no discriminator")
+    gan_settings = {name: value for name, value in (
+        ("d_channel_base", d_channel_base), ("loss", loss), ("augment", augment),
+        ("mismatch_weight", mismatch_weight), ("d_warmup_steps", d_warmup_steps))
+        if value is not None}
+    if gan_settings and model != "gan":
+        option = "--" + next(iter(gan_settings)).replace("_", "-")
+        raise ValueError(f"{option} is a GAN setting (its discriminator's); a {model} "
+                         "has no discriminator")
+    if gan_settings.get("augment", "").strip().lower() == "none":
+        gan_settings["augment"] = ""
     if model == "auditor":
         _train_auditor(data=data, format=format, out=out, size=size, epochs=epochs,
                        limit=limit, seed=seed)
@@ -82,14 +86,8 @@ def train(
     chosen = dict(model=model, size=size, batch=batch, steps=steps or 1, seed=seed,
                   balanced=balanced, mixed_precision=mixed_precision)
     chosen.update({name: value for name, value in (("learning_rate_g", learning_rate_g),
-                                                   ("learning_rate_d", learning_rate_d),
-                                                   ("d_channel_base", d_channel_base),
-                                                   ("mismatch_weight", mismatch_weight),
-                                                   ("d_warmup_steps", d_warmup_steps),
-                                                   ("loss", loss))
-                   if value is not None})
-    if augment is not None:
-        chosen["augment"] = "" if augment.strip().lower() == "none" else augment
+                                                   ("learning_rate_d", learning_rate_d))
+                   if value is not None}, **gan_settings)
     encoder = None
     if resume:
         saved = read_config(out)

@@ -15,13 +15,12 @@ import tensorflow as tf
 from engine.nets.blocks import PACKAGE, Architecture
 from engine.nets.diffaugment import diff_augment, parse_policy, uniform_shapes
 from engine.nets.gan_networks import (
-    LOSSES,
     build_discriminator,
     build_generator,
-    discriminator_loss,
+    check_loss,
     generator_loss,
-    mismatched_conditions,
-    rejection_loss,
+    judged_batch,
+    judged_loss,
 )
 
 METRIC_NAMES = ("d_loss", "g_loss", "r1", "d_real", "d_fake")
@@ -49,14 +48,12 @@ class ConditionalGAN(keras.Model):
                  r1_interval: int = 4, augment: str = "color,translation,cutout",
                  mismatch_weight: float = 0.0, seed: int = 0, **kwargs):
         super().__init__(**kwargs)
-        if loss not in LOSSES:
-            raise ValueError(f"loss {loss!r} must be one of {', '.join(LOSSES)}")
         if r1_interval < 1 or r1_gamma < 0:
             raise ValueError("r1_interval must be >= 1 and r1_gamma >= 0")
         if mismatch_weight < 0:
             raise ValueError(f"mismatch_weight {mismatch_weight} must be >= 0")
         self.architecture = Architecture.from_json(dict(architecture))
-        self.loss_kind = loss
+        self.loss_kind = check_loss(loss)
         self.r1_gamma = float(r1_gamma)
         self.r1_interval = int(r1_interval)
         self.augment_policy = parse_policy(augment)
@@ -152,17 +149,11 @@ class ConditionalGAN(keras.Model):
         with tf.GradientTape() as tape:
             both = self._augment(tf.concat([images, generated], axis=0),
                                  step_seed(self.seed, step, 1))
-            judged, judged_conditions = both, tf.concat([conditions, conditions], axis=0)
-            if self.mismatch_weight:
-                judged = tf.concat([both, both[:batch]], axis=0)
-                judged_conditions = tf.concat(
-                    [judged_conditions, mismatched_conditions(conditions)], axis=0)
-            logits = self.discriminator([judged, judged_conditions], training=True)
-            real_logits, fake_logits = logits[:batch], logits[batch:2 * batch]
-            d_loss = discriminator_loss(real_logits, fake_logits, kind=self.loss_kind)
-            if self.mismatch_weight:
-                d_loss += self.mismatch_weight * rejection_loss(logits[2 * batch:],
-                                                                kind=self.loss_kind)
+            logits = self.discriminator(
+                judged_batch(both, conditions, mismatch_weight=self.mismatch_weight),
+                training=True)
+            d_loss, real_logits, fake_logits = judged_loss(
+                logits, batch, kind=self.loss_kind, mismatch_weight=self.mismatch_weight)
             r1, r1_weight, r1_scale = self._lazy_r1(images, conditions, step)
             total = (d_loss + 0.5 * self.r1_gamma * r1_scale * r1) / replicas
         gradients = tape.gradient(total, self.discriminator.trainable_variables)

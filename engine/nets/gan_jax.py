@@ -49,12 +49,7 @@ def make_train_step(config: TrainConfig, *, generator, discriminator, g_optimize
     import jax.numpy as jnp
 
     from engine.nets.diffaugment import diff_augment, parse_policy, uniform_shapes
-    from engine.nets.gan_networks import (
-        discriminator_loss,
-        generator_loss,
-        mismatched_conditions,
-        rejection_loss,
-    )
+    from engine.nets.gan_networks import generator_loss, judged_batch, judged_loss
 
     policy = parse_policy(config.augment)
     noise_dim = config.noise_dim
@@ -88,17 +83,10 @@ def make_train_step(config: TrainConfig, *, generator, discriminator, g_optimize
 
         def d_objective(weights):
             both = augment(jnp.concatenate([real, fake]), keys[1])
-            judged, judged_conditions = both, jnp.concatenate([conditions, conditions])
-            if config.mismatch_weight:
-                judged = jnp.concatenate([both, both[:batch]])
-                judged_conditions = jnp.concatenate(
-                    [judged_conditions, mismatched_conditions(conditions)])
-            logits = score(weights, judged, judged_conditions)
-            real_logits, fake_logits = logits[:batch], logits[batch:2 * batch]
-            loss = discriminator_loss(real_logits, fake_logits, kind=config.loss)
-            if config.mismatch_weight:
-                loss += config.mismatch_weight * rejection_loss(logits[2 * batch:],
-                                                                kind=config.loss)
+            logits = score(weights, *judged_batch(both, conditions,
+                                                  mismatch_weight=config.mismatch_weight))
+            loss, real_logits, fake_logits = judged_loss(
+                logits, batch, kind=config.loss, mismatch_weight=config.mismatch_weight)
 
             def r1_penalty():
                 gradient = jax.grad(lambda x: jnp.sum(score(weights, x, conditions)))(real)

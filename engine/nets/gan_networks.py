@@ -86,11 +86,16 @@ def build_discriminator(architecture: Architecture) -> keras.Model:
     return keras.Model([image, condition], logit, name="discriminator")
 
 
+def check_loss(kind: str) -> str:
+    if kind not in LOSSES:
+        raise ValueError(f"loss {kind!r} must be one of {', '.join(LOSSES)}")
+    return kind
+
+
 def discriminator_loss(real_logits, fake_logits, *, kind: str):
     """Hinge or non-saturating logistic loss of the discriminator (backend-neutral ops)."""
-    if kind == "hinge":
-        return ops.mean(ops.relu(1.0 - real_logits)) + rejection_loss(fake_logits, kind=kind)
-    return ops.mean(ops.softplus(-real_logits)) + rejection_loss(fake_logits, kind=kind)
+    accept = ops.relu(1.0 - real_logits) if kind == "hinge" else ops.softplus(-real_logits)
+    return ops.mean(accept) + rejection_loss(fake_logits, kind=kind)
 
 
 def rejection_loss(logits, *, kind: str):
@@ -106,6 +111,28 @@ def mismatched_conditions(conditions):
     which teaches it that a real lesion under another patient's profile (another diagnosis,
     skin type or site) is wrong, so the generator gains by drawing what the profile says."""
     return ops.roll(conditions, 1, axis=0)
+
+
+def judged_batch(real_then_fake, conditions, *, mismatch_weight: float):
+    """What the discriminator scores in one step: the (augmented) real images, then the
+    generated ones, each under its profile; with a mismatch weight, then the real ones again
+    under their neighbours' profiles. Returns the discriminator's inputs [images, conditions]."""
+    images, profiles = real_then_fake, ops.concatenate([conditions, conditions], axis=0)
+    if mismatch_weight:
+        real = ops.split(real_then_fake, 2, axis=0)[0]
+        images = ops.concatenate([real_then_fake, real], axis=0)
+        profiles = ops.concatenate([profiles, mismatched_conditions(conditions)], axis=0)
+    return [images, profiles]
+
+
+def judged_loss(logits, batch, *, kind: str, mismatch_weight: float):
+    """(loss, real logits, fake logits) of the discriminator from its scores of
+    `judged_batch`."""
+    real_logits, fake_logits = logits[:batch], logits[batch:2 * batch]
+    loss = discriminator_loss(real_logits, fake_logits, kind=kind)
+    if mismatch_weight:
+        loss = loss + mismatch_weight * rejection_loss(logits[2 * batch:], kind=kind)
+    return loss, real_logits, fake_logits
 
 
 def generator_loss(fake_logits, *, kind: str):
